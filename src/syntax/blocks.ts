@@ -8,6 +8,9 @@ import type { ArchBlock, EndIfArchInstruction, IfArchInstruction, Instruction, S
 import { DockerfileSyntaxError } from "./errors.js";
 import type { Range } from "./position.js";
 
+/** Deeper nesting is surely a mistake, and would strain every recursive walk of the tree. */
+const MAX_BLOCK_DEPTH = 64;
+
 interface OpenBlock {
   readonly open: IfArchInstruction;
   readonly body: Statement[];
@@ -21,6 +24,9 @@ export function groupArchBlocks(instructions: readonly Instruction[], endOfFile:
   for (const instruction of instructions) {
     switch (instruction.kind) {
       case "IFARCH":
+        if (stack.length === MAX_BLOCK_DEPTH) {
+          throw new DockerfileSyntaxError(`IFARCH blocks nested more than ${MAX_BLOCK_DEPTH} deep`, instruction.range);
+        }
         stack.push({ open: instruction, body: [] });
         break;
       case "ENDIFARCH": {

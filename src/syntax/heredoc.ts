@@ -27,6 +27,7 @@ export interface HeredocSpec {
 class LexError extends Error {}
 
 const EOF = -1;
+const MAX_NESTING = 256;
 const BACKSLASH = 0x5c;
 const isDigit = /^\p{Nd}$/u;
 const isLetter = /^\p{L}$/u;
@@ -70,6 +71,7 @@ class Words {
  */
 class QuietLexer {
   private pos = 0;
+  private depth = 0;
 
   constructor(
     private readonly src: string,
@@ -97,6 +99,8 @@ class QuietLexer {
   private until(stop: number, rawEscapes: boolean): { text: string; words: string[] } {
     const saved = this.rawEscapes;
     this.rawEscapes = rawEscapes;
+    // `${a:-${a:-…}}` recurses; Go's stacks grow, ours do not.
+    if (++this.depth > MAX_NESTING) throw new LexError("substitutions nested too deeply");
     try {
       let text = "";
       const words = new Words();
@@ -134,6 +138,7 @@ class QuietLexer {
       return { text, words: words.done() };
     } finally {
       this.rawEscapes = saved;
+      this.depth--;
     }
   }
 

@@ -32,6 +32,8 @@ export interface InstructionContext {
   readonly range: Range;
   readonly comments: readonly string[];
   readonly original: string;
+  /** How many ONBUILDs enclose this instruction. */
+  readonly depth?: number;
 }
 
 /**
@@ -57,49 +59,57 @@ export function parseInstruction(text: string, from: number, to: number, context
   const args = new Arguments(text, argsStart, argsEnd, context);
   switch (kind) {
     case "RUN":
-      return { ...base, kind, command: args.command(), heredocs: [] };
+      return { kind, ...base, command: args.command(), heredocs: [] };
     case "CMD":
     case "ENTRYPOINT":
     case "SHELL":
-      return { ...base, kind, command: args.command() };
+      return { kind, ...base, command: args.command() };
     case "HEALTHCHECK":
-      return { ...base, kind, ...args.healthcheck() };
+      return { kind, ...base, ...args.healthcheck() };
     case "ADD":
     case "COPY":
-      return { ...base, kind, ...args.list(), heredocs: [] };
+      return { kind, ...base, ...args.list(), heredocs: [] };
     case "VOLUME":
-      return { ...base, kind, ...args.list() };
+      return { kind, ...base, ...args.list() };
     case "FROM":
     case "EXPOSE":
-      return { ...base, kind, args: args.words() };
+      return { kind, ...base, args: args.words() };
     case "ARG":
-      return { ...base, kind, args: args.declarations() };
+      return { kind, ...base, args: args.declarations() };
     case "ENV":
     case "LABEL":
-      return { ...base, kind, ...args.keyValues(kind) };
+      return { kind, ...base, ...args.keyValues(kind) };
     case "MAINTAINER":
     case "USER":
     case "WORKDIR":
     case "STOPSIGNAL":
-      return { ...base, kind, text: args.whole() };
+      return { kind, ...base, text: args.whole() };
     case "ONBUILD":
-      return { ...base, kind, trigger: argsStart < argsEnd ? parseTrigger(text, argsStart, argsEnd, context) : null };
+      return { kind, ...base, trigger: argsStart < argsEnd ? parseTrigger(text, argsStart, argsEnd, context) : null };
     case "IFARCH":
     case "TAGARCH":
       rejectFlags(kind, flags);
-      return { ...base, kind, archs: args.archNames(kind) };
+      return { kind, ...base, archs: args.archNames(kind) };
     case "ENDIFARCH":
       rejectFlags(kind, flags);
       args.none(kind);
-      return { ...base, kind };
+      return { kind, ...base };
     default:
-      return { ...base, kind: "UNKNOWN", text: args.whole() };
+      return { kind: "UNKNOWN", ...base, text: args.whole() };
   }
 }
 
+/**
+ * BuildKit's parser accepts `ONBUILD ONBUILD …` (its instruction layer
+ * rejects it later); a bound keeps absurd chains from exhausting the stack.
+ */
+const MAX_ONBUILD_DEPTH = 32;
+
 /** IFARCH blocks are structure, not build steps: they cannot be deferred to a child image. */
 function parseTrigger(text: string, from: number, to: number, context: InstructionContext): Instruction {
-  const trigger = parseInstruction(text, from, to, { ...context, comments: [] });
+  const depth = (context.depth ?? 0) + 1;
+  if (depth > MAX_ONBUILD_DEPTH) throw new DockerfileSyntaxError(`ONBUILD nested more than ${MAX_ONBUILD_DEPTH} deep`, context.range);
+  const trigger = parseInstruction(text, from, to, { ...context, comments: [], depth });
   if (trigger.kind === "IFARCH" || trigger.kind === "ENDIFARCH" || trigger.kind === "TAGARCH") {
     throw new DockerfileSyntaxError(`${trigger.kind} cannot be used as an ONBUILD trigger`, trigger.keyword.range);
   }

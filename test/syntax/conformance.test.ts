@@ -3,7 +3,9 @@
  * every positive case must dump byte-for-byte like BuildKit, every negative
  * case must fail with a positioned error, and line numbers must match.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DockerfileSyntaxError, dumpBuildkit, instructionsOf, parseDockerfile } from "../../src/syntax/index.js";
 
@@ -49,5 +51,20 @@ describe("BuildKit line numbers", () => {
       [11, 12],
       [17, 31],
     ]);
+  });
+});
+
+describe("conformance data", () => {
+  // The project keeps its own copy; when the shared original is beside the checkout, they must agree.
+  const shared = new URL("../../../shared/conformance/buildkit/", import.meta.url);
+  it.runIf(existsSync(shared))("is byte-identical to ../shared/conformance/buildkit", () => {
+    const list = (base: URL): string[] =>
+      readdirSync(base, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(fileURLToPath(base), join(entry.parentPath, entry.name)))
+        .sort();
+    const files = list(root);
+    expect(files).toEqual(list(shared));
+    for (const file of files) expect(readFileSync(new URL(file, root)).equals(readFileSync(new URL(file, shared))), file).toBe(true);
   });
 });

@@ -1,0 +1,57 @@
+import { parseDockerfile, dumpBuildkit, DockerfileSyntaxError } from "../../syntax/index.js";
+import { formatDiagnostic } from "../../syntax/diagnostic.js";
+import { AST_SCHEMA_VERSION } from "../../syntax/schema-version.js";
+import { oneOf, parseCommandLine } from "../args.js";
+import { EXIT_FAILURE, EXIT_OK, UsageError } from "../errors.js";
+import { readInput, useColor, writeErr, writeOut } from "../io.js";
+
+export const help = `Usage: dfc parse [--format json|buildkit] [-f FILE | FILE | -]
+
+Parses a Dockerfile (BuildKit's syntax plus IFARCH/ENDIFARCH/TAGARCH) and
+prints its syntax tree. Reads ./Dockerfile when no file is given, standard
+input for "-".
+
+Options:
+  --format json      the typed syntax tree with source positions (default);
+                     schema: dfc schema ast
+  --format buildkit  BuildKit's AST dump, one (instruction ...) line each
+  -f, --file FILE    the Dockerfile to read
+  -h, --help         show this help
+
+Exit status: 0 parsed, 1 syntax error (file:line:col and a caret on
+stderr), 2 usage error or unreadable file.
+`;
+
+export function run(argv: string[]): number {
+  const { values, positionals } = parseCommandLine(argv, {
+    format: { type: "string" },
+    file: { type: "string", short: "f" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help === true) {
+    writeOut(help);
+    return EXIT_OK;
+  }
+  const format = oneOf("format", values.format, ["json", "buildkit"], "json");
+  if (positionals.length > 1 || (positionals.length === 1 && values.file !== undefined)) {
+    throw new UsageError("dfc parse reads one Dockerfile; give either FILE or -f FILE");
+  }
+  const input = readInput(values.file ?? positionals[0] ?? "Dockerfile");
+  try {
+    const dockerfile = parseDockerfile(input.text);
+    writeOut(
+      format === "buildkit"
+        ? dumpBuildkit(dockerfile)
+        : `${JSON.stringify({ schemaVersion: AST_SCHEMA_VERSION, file: input.name, dockerfile }, null, 2)}\n`,
+    );
+    return EXIT_OK;
+  } catch (error) {
+    if (!(error instanceof DockerfileSyntaxError)) throw error;
+    const color = useColor(process.stderr);
+    writeErr(formatDiagnostic({ file: input.name, source: input.text, range: error.range, severity: "error", message: error.message }, color));
+    for (const related of error.related) {
+      writeErr(formatDiagnostic({ file: input.name, source: input.text, range: related.range, severity: "note", message: related.message }, color));
+    }
+    return EXIT_FAILURE;
+  }
+}

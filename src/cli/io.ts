@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { UsageError } from "./errors.js";
+
+export interface InputFile {
+  /** The name used in messages: the path as given, or `<stdin>`. */
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Reads a Dockerfile from a path, or from standard input for `-`. */
+export function readInput(path: string): InputFile {
+  try {
+    if (path === "-") return { name: "<stdin>", text: readFileSync(0, "utf8") };
+    return { name: path, text: readFileSync(path, "utf8") };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code ?? String(error);
+    throw new UsageError(`cannot read ${path === "-" ? "standard input" : path}: ${reason}`);
+  }
+}
+
+/**
+ * Writes a command's whole output at once, after it has succeeded, so a
+ * failure never leaves half an output behind. A closed pipe (`| head`) is
+ * not an error.
+ */
+export function writeOut(text: string): void {
+  process.stdout.write(text);
+}
+
+/** A reader that stops early (`dfc parse | head`) is not an error of dfc. */
+export function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
+}
+
+export function writeErr(text: string): void {
+  process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+/** Colour only when the stream is a terminal and NO_COLOR is not set. */
+export function useColor(stream: NodeJS.WriteStream): boolean {
+  return stream.isTTY === true && process.env["NO_COLOR"] === undefined;
+}
