@@ -86,13 +86,20 @@ export interface ParsedInstruction<T> {
   readonly endOffset: number;
 }
 
-const trailingNewline = /[\r\n]+$/;
 const leadingGoSpace = new RegExp(`^[${GO_SPACE_CLASS}]+`);
 const leadingTabs = /^\t+/;
 
-/** The text of a line without its trailing CR/LF characters (BuildKit's `trimNewline`). */
+/** Length of a line without its trailing CR/LF characters (BuildKit's `trimNewline`). */
+function textLength(token: IToken): number {
+  const image = token.image;
+  let end = image.length;
+  while (end > 0 && (image.charCodeAt(end - 1) === 0x0a || image.charCodeAt(end - 1) === 0x0d)) end--;
+  return end;
+}
+
+/** The text of a line without its trailing CR/LF characters. */
 function lineText(token: IToken): string {
-  return token.image.replace(trailingNewline, "");
+  return token.image.slice(0, textLength(token));
 }
 
 function lineNumber(token: IToken): number {
@@ -225,7 +232,7 @@ class LineParser extends EmbeddedActionsParser {
   /** Marks a line as consumed by the current instruction and returns its number. */
   private touch(token: IToken): number {
     this.endLine = lineNumber(token);
-    this.endOffset = token.startOffset + lineText(token).length;
+    this.endOffset = token.startOffset + textLength(token);
     return this.endLine;
   }
 

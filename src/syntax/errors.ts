@@ -7,13 +7,11 @@ export interface RelatedLocation {
 }
 
 /**
- * A Dockerfile that cannot be parsed. Every syntax error the parser reports
- * is one of these, with the place it was found; anything else escaping the
- * parser is a bug in dfc.
+ * An error in a Dockerfile at a known place. Every stage of dfc reports the
+ * user's mistakes as one of these (the CLI prints them as
+ * `file:line:col: error: …` with a caret); anything else escaping dfc is a bug.
  */
-export class DockerfileSyntaxError extends Error {
-  override readonly name = "DockerfileSyntaxError";
-
+export class SourceError extends Error {
   constructor(
     message: string,
     readonly range: Range,
@@ -21,4 +19,9 @@ export class DockerfileSyntaxError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A Dockerfile that cannot be parsed. */
+export class DockerfileSyntaxError extends SourceError {
+  override readonly name = "DockerfileSyntaxError";
 }

@@ -1,6 +1,6 @@
 export * from "./ast.js";
 export type { Directive, DirectiveName } from "./directives.js";
-export { DockerfileSyntaxError, type RelatedLocation } from "./errors.js";
+export { DockerfileSyntaxError, SourceError, type RelatedLocation } from "./errors.js";
 export { dumpBuildkit, flagText } from "./dump.js";
 export { parseDockerfile } from "./parse.js";
 export type { Position } from "./position.js";

@@ -1,9 +1,9 @@
-import { parseDockerfile, dumpBuildkit, DockerfileSyntaxError } from "../../syntax/index.js";
-import { formatDiagnostic } from "../../syntax/diagnostic.js";
+import { parseDockerfile, dumpBuildkit } from "../../syntax/index.js";
 import { AST_SCHEMA_VERSION } from "../../syntax/schema-version.js";
 import { oneOf, parseCommandLine } from "../args.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError } from "../errors.js";
-import { readInput, useColor, writeErr, writeOut } from "../io.js";
+import { readInput, writeOut } from "../io.js";
+import { reportSourceError } from "../report.js";
 
 export const help = `Usage: dfc parse [--format json|buildkit] [-f FILE | FILE | -]
 
@@ -46,12 +46,6 @@ export function run(argv: string[]): number {
     );
     return EXIT_OK;
   } catch (error) {
-    if (!(error instanceof DockerfileSyntaxError)) throw error;
-    const color = useColor(process.stderr);
-    writeErr(formatDiagnostic({ file: input.name, source: input.text, range: error.range, severity: "error", message: error.message }, color));
-    for (const related of error.related) {
-      writeErr(formatDiagnostic({ file: input.name, source: input.text, range: related.range, severity: "note", message: related.message }, color));
-    }
-    return EXIT_FAILURE;
+    return reportSourceError(error, input);
   }
 }
