@@ -20,6 +20,7 @@ import { ExpansionFailure } from "./errors.js";
 import { replaceAll, replaceFirst, trimPrefix, trimSuffix } from "./pattern.js";
 import type { WordCollector } from "./words.js";
 
+const LESS_THAN = 0x3c;
 const DOLLAR = 0x24;
 const SINGLE_QUOTE = 0x27;
 const DOUBLE_QUOTE = 0x22;
@@ -118,6 +119,7 @@ export class ShellWordLexer {
       const isSpecial =
         cp === stop ||
         cp === DOLLAR ||
+        cp === LESS_THAN ||
         cp === escapeToken ||
         (processQuotes && (cp === SINGLE_QUOTE || cp === DOUBLE_QUOTE));
       if (!isSpecial) {
@@ -139,6 +141,12 @@ export class ShellWordLexer {
         const value = this.processDollar();
         out += value;
         words?.addExpansion(value);
+        continue;
+      }
+      if (cp === LESS_THAN) {
+        const marker = this.processPossibleHeredoc();
+        out += marker;
+        words?.addRaw(marker);
         continue;
       }
       if (cp === escapeToken) {
@@ -167,6 +175,20 @@ export class ShellWordLexer {
     }
     this.rawEscapes = outerRawEscapes;
     return out;
+  }
+
+  /**
+   * `<<` and the blanks after it stay in one word (BuildKit 0.22+), so that
+   * `RUN cat << EOF` names a heredoc `EOF` just like `<<EOF`. A lone `<` is
+   * an ordinary character.
+   */
+  private processPossibleHeredoc(): string {
+    const start = this.pos;
+    this.pos += 1;
+    if (this.peek() !== LESS_THAN) return "<";
+    this.pos += 1;
+    for (let cp = this.peek(); cp === 0x20 || cp === 0x09 || cp === 0x0d || cp === 0x0a; cp = this.peek()) this.pos += 1;
+    return this.source.slice(start, this.pos);
   }
 
   /** Everything up to the next `'` is literal; there is no way to escape `'`. */
@@ -321,6 +343,8 @@ export class ShellWordLexer {
       nullIsUnset = true;
       operator = this.next();
       modifier += goRuneString(operator);
+      // Newer BuildKit rejects `${V:#p}` and `${V:%p}` outright (bash has no such forms).
+      if (operator === HASH || operator === PERCENT) throw new ExpansionFailure(`unsupported modifier (${modifier}) in substitution`);
     } else if (
       operator !== PLUS &&
       operator !== MINUS &&

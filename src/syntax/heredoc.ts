@@ -4,7 +4,7 @@
  * BuildKit cuts the whole instruction line into words with its shell lexer in
  * a mode that expands nothing (no variables are set, unset ones are left as
  * written) and keeps quotes and escapes; every word of the form
- * `[fd]<<[-]NAME` opens a heredoc. NAME is then read again with quotes and
+ * `[fd]<<[-]NAME` opens a heredoc (blanks may follow the `<<`). NAME is then read again with quotes and
  * escapes removed; if that removed any quote, the body is not expanded.
  *
  * Nothing is expanded here, so this is not word expansion (that is
@@ -114,6 +114,10 @@ class QuietLexer {
           const value = this.dollar();
           text += value;
           words.split(value);
+        } else if (code === 0x3c) {
+          const marker = this.possibleHeredoc();
+          text += marker;
+          words.raw(marker);
         } else if (code === 0x27 || code === 0x22) {
           const value = code === 0x27 ? this.singleQuoted() : this.doubleQuoted();
           text += value;
@@ -140,6 +144,16 @@ class QuietLexer {
       this.rawEscapes = saved;
       this.depth--;
     }
+  }
+
+  /** `<<` keeps the blanks after it in its word, so `<< EOF` opens a heredoc like `<<EOF` (BuildKit 0.22+). */
+  private possibleHeredoc(): string {
+    const start = this.pos;
+    this.pos++;
+    if (this.peek() !== 0x3c) return "<";
+    this.pos++;
+    for (let code = this.peek(); code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a; code = this.peek()) this.pos++;
+    return this.src.slice(start, this.pos);
   }
 
   private singleQuoted(): string {
@@ -235,7 +249,8 @@ class QuietLexer {
   }
 }
 
-const heredocWord = /^([0-9]*)<<(-?)([^<]*)$/;
+// Go's `\s` after the `-`: the blanks `possibleHeredoc` kept in the word.
+const heredocWord = /^([0-9]*)<<(-?)[\t\n\f\r ]*([^<]*)$/;
 
 /** Thrown when a heredoc name is malformed; BuildKit fails the whole parse. */
 export class HeredocNameError extends Error {}

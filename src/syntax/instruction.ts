@@ -109,7 +109,8 @@ const MAX_ONBUILD_DEPTH = 32;
 function parseTrigger(text: string, from: number, to: number, context: InstructionContext): Instruction {
   const depth = (context.depth ?? 0) + 1;
   if (depth > MAX_ONBUILD_DEPTH) throw new DockerfileSyntaxError(`ONBUILD nested more than ${MAX_ONBUILD_DEPTH} deep`, context.range);
-  const trigger = parseInstruction(text, from, to, { ...context, comments: [], depth });
+  // As in BuildKit, the trigger's own text is what follows ONBUILD and its flags.
+  const trigger = parseInstruction(text, from, to, { ...context, comments: [], original: text.slice(from, to), depth });
   if (trigger.kind === "IFARCH" || trigger.kind === "ENDIFARCH" || trigger.kind === "TAGARCH") {
     throw new DockerfileSyntaxError(`${trigger.kind} cannot be used as an ONBUILD trigger`, trigger.keyword.range);
   }
