@@ -15,6 +15,7 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  plan: { summary: "show the multi-platform build graph: shared, native, cross, emulated", load: () => import("./commands/plan.js") },
   parse: { summary: "parse a Dockerfile and print its syntax tree", load: () => import("./commands/parse.js") },
   schema: { summary: "print the JSON Schema of an output format", load: () => import("./commands/schema.js") },
 };

@@ -1,0 +1,134 @@
+/**
+ * The options every planning command shares (plan, outline, targets, and
+ * later lint, build and compile): platforms, target stage, build args,
+ * build platform, workers, image metadata, cost model.
+ */
+import { readFileSync } from "node:fs";
+import { arch } from "node:process";
+import { parsePlatform, PlatformParseError, type Platform } from "../platform/index.js";
+import type { ImageResolver } from "../compile/image-config.js";
+import type { CostModel } from "../plan/cost.js";
+import { UsageError } from "./errors.js";
+
+export const PLAN_OPTIONS = {
+  platform: { type: "string", multiple: true },
+  target: { type: "string" },
+  "build-arg": { type: "string", multiple: true },
+  "build-platform": { type: "string" },
+  worker: { type: "string", multiple: true },
+  "image-meta": { type: "string" },
+  "cost-model": { type: "string" },
+  file: { type: "string", short: "f" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export const PLAN_OPTIONS_HELP = `  --platform P[,P…]   target platforms (repeatable; default: the build platform)
+  --target NAME       build this stage (default: the last one)
+  --build-arg K=V     set a build argument (repeatable; K alone takes $K)
+  --build-platform P  the platform the build runs on (default: linux/<this machine's arch>)
+  --worker P          a machine that can run steps natively (repeatable;
+                      default: the build platform); steps no worker can run
+                      are emulated with QEMU
+  --image-meta FILE   JSON: image reference → platforms and config
+                      (see README); without it base images are unknown
+  --cost-model FILE   JSON overriding the cost model's weights
+  -f, --file FILE     the Dockerfile (or give FILE; - reads standard input)`;
+
+export interface PlanSettings {
+  readonly platforms: Platform[];
+  readonly buildPlatform: Platform;
+  readonly workers: Platform[];
+  readonly buildArgs: Map<string, string>;
+  readonly targetStage: string | null;
+  readonly resolver: ImageResolver | undefined;
+  readonly costModel: CostModel | undefined;
+}
+
+const HOST_ARCH: Readonly<Record<string, string>> = { x64: "amd64", arm64: "arm64", arm: "arm/v7", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
+
+function platformOption(option: string, spec: string): Platform {
+  try {
+    return parsePlatform(spec.trim());
+  } catch (error) {
+    if (error instanceof PlatformParseError) throw new UsageError(`--${option}: ${error.message}`);
+    throw error;
+  }
+}
+
+function readJson(option: string, path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`--${option}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--${option}: ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+interface PlanValues {
+  platform?: string[];
+  target?: string;
+  "build-arg"?: string[];
+  "build-platform"?: string;
+  worker?: string[];
+  "image-meta"?: string;
+  "cost-model"?: string;
+}
+
+export async function planSettings(values: PlanValues): Promise<PlanSettings> {
+  const buildPlatform = platformOption("build-platform", values["build-platform"] ?? `linux/${HOST_ARCH[arch] ?? arch}`);
+  const platforms = (values.platform ?? []).flatMap((list) => list.split(",")).filter((spec) => spec.trim() !== "").map((spec) => platformOption("platform", spec));
+  const buildArgs = new Map<string, string>();
+  for (const arg of values["build-arg"] ?? []) {
+    const equals = arg.indexOf("=");
+    if (equals === 0) throw new UsageError(`--build-arg "${arg}": the name is missing`);
+    if (equals === -1) {
+      // Like docker build: a bare name takes its value from the environment, if it has one.
+      const value = process.env[arg];
+      if (value !== undefined) buildArgs.set(arg, value);
+    } else {
+      buildArgs.set(arg.slice(0, equals), arg.slice(equals + 1));
+    }
+  }
+  let resolver: ImageResolver | undefined;
+  if (values["image-meta"] !== undefined) {
+    const { parseImageMeta, metaResolver } = await import("../compile/image-meta.js");
+    try {
+      resolver = metaResolver(parseImageMeta(readJson("image-meta", values["image-meta"])));
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`--image-meta ${values["image-meta"]}: ${(error as Error).message}`);
+    }
+  }
+  let costModel: CostModel | undefined;
+  if (values["cost-model"] !== undefined) {
+    const { parseCostModel } = await import("../plan/cost-file.js");
+    try {
+      costModel = parseCostModel(readJson("cost-model", values["cost-model"]));
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`--cost-model ${values["cost-model"]}: ${(error as Error).message}`);
+    }
+  }
+  return {
+    platforms: platforms.length > 0 ? platforms : [buildPlatform],
+    buildPlatform,
+    workers: (values.worker ?? []).map((spec) => platformOption("worker", spec)),
+    buildArgs,
+    targetStage: values.target ?? null,
+    resolver,
+    costModel,
+  };
+}
+
+/** FILE, -f FILE or ./Dockerfile. */
+export function dockerfilePath(command: string, file: string | undefined, positionals: readonly string[]): string {
+  if (positionals.length > 1 || (positionals.length === 1 && file !== undefined)) {
+    throw new UsageError(`dfc ${command} reads one Dockerfile; give either FILE or -f FILE`);
+  }
+  return file ?? positionals[0] ?? "Dockerfile";
+}

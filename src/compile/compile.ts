@@ -1,0 +1,292 @@
+/**
+ * Compiling a Dockerfile for one target platform (BuildKit's dockerfile2llb):
+ * IFARCH blocks are resolved for the target, global ARGs evaluated, and the
+ * target stage compiled together with exactly the stages it needs (through
+ * FROM, COPY --from and RUN --mount from=), each once, in dependency order.
+ *
+ * All targets add their vertices to one BuildGraph, so work that does not
+ * depend on the target gets the same digest and is one vertex.
+ */
+import type { Digest } from "../graph/ir.js";
+import type { BuildGraph } from "../graph/graph.js";
+import { formatPlatform, parsePlatform, PlatformParseError, samePlatform, type Platform } from "../platform/index.js";
+import { expandWord, ShellExpansionError } from "../shell/index.js";
+import { instructionsOf, type Dockerfile } from "../syntax/ast.js";
+import { parseDockerfile } from "../syntax/parse.js";
+import type { Range } from "../syntax/position.js";
+import { SourceError } from "../syntax/errors.js";
+import { automaticArgs, type Vars } from "./args.js";
+import { dispatch, expand, type DispatchContext } from "./dispatch.js";
+import { CompileError } from "./errors.js";
+import { checkArchNames, resolveArchBlocks } from "./ifarch.js";
+import { EMPTY_CONFIG, offlineResolver, type ImageResolver } from "./image-config.js";
+import { isValidImageRef, normalizeImageRef } from "./image-ref.js";
+import { toCommand, type ArgCommand, type Command } from "./instructions/index.js";
+import { findStage, splitStages, stageLabel, type StageDefinition } from "./stages.js";
+import { frozenConfig, stateFromConfig, stateFromStage, type StageState } from "./state.js";
+import type { CompiledStage, CompiledTarget } from "./target.js";
+
+export interface CompileOptions {
+  /** The platform the user asked for. */
+  readonly target: Platform;
+  readonly buildPlatform: Platform;
+  readonly buildArgs?: ReadonlyMap<string, string>;
+  /** `--target`: a stage name; the last stage by default. */
+  readonly targetStage?: string | null;
+  readonly resolver?: ImageResolver;
+  /** Shared by all targets of a plan. */
+  readonly graph: BuildGraph;
+}
+
+export interface CompiledTargetGraph extends CompiledTarget {
+  /** The stage (by index) whose instruction created each vertex of this target. */
+  readonly vertexStages: ReadonlyMap<Digest, number>;
+}
+
+export function compileTarget(dockerfile: Dockerfile, options: CompileOptions): CompiledTargetGraph {
+  checkArchNames(dockerfile.body);
+  const requested = resolveArchBlocks(dockerfile.body, options.target);
+  // A TAGARCH makes this target one of a group served by a single build: compile that build.
+  const platform = requested.tag?.buildPlatform ?? options.target;
+  const resolution = requested.tag === null ? requested : resolveArchBlocks(dockerfile.body, platform);
+  const { globalArgs, stages } = splitStages(resolution.instructions, dockerfile.escape);
+  const target = pickTarget(stages, options.targetStage ?? null);
+  const buildArgs = options.buildArgs ?? new Map<string, string>();
+  const meta = evaluateGlobalArgs(globalArgs, automaticArgs(options.buildPlatform, platform, target.name ?? ""), buildArgs, dockerfile.escape);
+  const compiler = new StageCompiler(stages, meta, buildArgs, dockerfile.escape, options, platform);
+  const compiled = compiler.compile(target, target.location);
+  const stagesInOrder = [...compiler.done.values()].map((entry) => entry.stage).sort((a, b) => a.index - b.index);
+  return {
+    requested: options.target,
+    platform,
+    tagArch: requested.tag?.instruction.range ?? null,
+    targetStage: compiled.stage,
+    stages: stagesInOrder,
+    root: compiled.stage.root,
+    vertexStages: compiler.vertexStages,
+  };
+}
+
+function pickTarget(stages: readonly StageDefinition[], name: string | null): StageDefinition {
+  if (name === null) return stages[stages.length - 1] as StageDefinition;
+  const found = findStage(stages, name, false);
+  if (found === undefined) {
+    const names = stages.flatMap((stage) => (stage.name === null ? [] : [stage.name]));
+    throw new CompileError(
+      `target stage "${name}" could not be found${names.length > 0 ? ` (stages: ${names.join(", ")})` : " (no stage has a name)"}`,
+      stages[stages.length - 1]?.location ?? { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+    );
+  }
+  return found;
+}
+
+function expandWith(value: string, vars: Vars, range: Range, escape: "\\" | "`"): string {
+  try {
+    return expandWord(value, vars, { escape });
+  } catch (error) {
+    if (error instanceof ShellExpansionError) throw new CompileError(error.message, range);
+    throw error;
+  }
+}
+
+/** Global ARGs: a build arg wins, else the default (expanded with what came before). */
+function evaluateGlobalArgs(commands: readonly ArgCommand[], automatic: Vars, buildArgs: ReadonlyMap<string, string>, escape: "\\" | "`"): Vars {
+  const vars = new Map(automatic);
+  for (const command of commands) {
+    for (const arg of command.args) {
+      const value = buildArgs.get(arg.name) ?? (arg.value === null ? undefined : expandWith(arg.value, vars, arg.range, escape));
+      if (value !== undefined) vars.set(arg.name, value);
+    }
+  }
+  return vars;
+}
+
+interface StageResult {
+  readonly stage: CompiledStage;
+  readonly state: StageState;
+}
+
+class StageCompiler {
+  readonly done = new Map<number, StageResult>();
+  readonly vertexStages = new Map<Digest, number>();
+  private readonly active: StageDefinition[] = [];
+  private contextId: Digest | undefined;
+  private readonly resolver: ImageResolver;
+
+  constructor(
+    private readonly stages: readonly StageDefinition[],
+    private readonly meta: Vars,
+    private readonly buildArgs: ReadonlyMap<string, string>,
+    private readonly escape: "\\" | "`",
+    private readonly options: CompileOptions,
+    private readonly platform: Platform,
+  ) {
+    this.resolver = options.resolver ?? offlineResolver;
+  }
+
+  private get graph(): BuildGraph {
+    return this.options.graph;
+  }
+
+  /** Compiles a stage once; `reference` is where it is needed from (for cycle errors). */
+  compile(stage: StageDefinition, reference: Range): StageResult {
+    const done = this.done.get(stage.index);
+    if (done !== undefined) return done;
+    if (this.active.includes(stage)) {
+      const cycle = [...this.active.slice(this.active.indexOf(stage)), stage].map(stageLabel).join(" → ");
+      throw new CompileError(`circular dependency between stages: ${cycle}`, reference);
+    }
+    this.active.push(stage);
+    try {
+      const result = this.build(stage);
+      this.done.set(stage.index, result);
+      return result;
+    } finally {
+      this.active.pop();
+    }
+  }
+
+  private build(stage: StageDefinition): StageResult {
+    const from = stage.from;
+    const baseName = expandWith(from.image.value, this.meta, from.image.range, this.escape);
+    if (baseName === "") throw new CompileError(`base name (${from.image.value}) should not be blank`, from.image.range);
+    const flagPlatform = from.platform === null ? null : this.parseFlagPlatform(from.platform.value, from.platform.range);
+    const baseStage = findStage(this.stages.slice(0, stage.index), baseName, false);
+    let state: StageState;
+    let base: CompiledStage["base"];
+    let platformSource: CompiledStage["platformSource"];
+    let pinnedToBuild: boolean;
+    if (baseStage !== undefined) {
+      // `FROM <stage>` continues that stage on its platform; a --platform flag does not re-platform it.
+      const parent = this.compile(baseStage, from.image.range);
+      state = stateFromStage(parent.state);
+      base = { kind: "stage", index: baseStage.index };
+      platformSource = "base-stage";
+      pinnedToBuild = parent.stage.pinnedToBuild;
+    } else {
+      const platform = flagPlatform ?? this.platform;
+      platformSource = flagPlatform === null ? "target" : "flag";
+      pinnedToBuild = flagPlatform !== null && samePlatform(flagPlatform, this.options.buildPlatform);
+      if (baseName.toLowerCase() === "scratch") {
+        state = stateFromConfig(null, platform, EMPTY_CONFIG, true);
+        base = { kind: "scratch" };
+      } else {
+        const ref = this.imageRef(baseName, from.image.range);
+        const lookup = this.resolver.lookup(ref, platform);
+        const root = this.imageSource(ref, platform, stage, `FROM ${ref}`, from.source.range, 1);
+        state = stateFromConfig(root, platform, lookup.status === "known" ? lookup.config : EMPTY_CONFIG, lookup.status === "known");
+        base = { kind: "image", ref, known: lookup.status !== "unknown", available: lookup.status !== "unavailable" };
+      }
+    }
+    const commands = [...this.triggers(state, stage), ...stage.commands];
+    const context = this.dispatchContext(stage, commands.length + 1, state.platform);
+    commands.forEach((command, offset) => {
+      if (command.kind === "ARG") this.declareArgs(command, state);
+      else dispatch(command, state, context, offset + 2);
+    });
+    const compiled: CompiledStage = {
+      index: stage.index,
+      name: stage.name,
+      platform: state.platform,
+      platformSource,
+      pinnedToBuild,
+      base,
+      location: stage.location,
+      root: state.root,
+      config: frozenConfig(state.config),
+      configKnown: state.configKnown,
+    };
+    return { stage: compiled, state };
+  }
+
+  private parseFlagPlatform(raw: string, range: Range): Platform {
+    const spec = expandWith(raw, this.meta, range, this.escape);
+    try {
+      return parsePlatform(spec, { host: this.options.buildPlatform });
+    } catch (error) {
+      if (error instanceof PlatformParseError) throw new CompileError(`--platform: ${error.message}`, range);
+      throw error;
+    }
+  }
+
+  private imageRef(name: string, range: Range): string {
+    if (!isValidImageRef(name)) throw new CompileError(`"${name}" is neither a stage of this Dockerfile nor a valid image reference`, range);
+    return normalizeImageRef(name);
+  }
+
+  private imageSource(ref: string, platform: Platform, stage: StageDefinition, what: string, location: Range, step: number): Digest {
+    const id = this.graph.add(
+      { kind: "source", source: { type: "image", ref }, platform: formatPlatform(platform) },
+      [],
+      { name: `[${stageLabel(stage)} ${step}/${stage.commands.length + 1}] ${what}`, stage: stageLabel(stage), location },
+    );
+    this.vertexStages.set(id, this.vertexStages.get(id) ?? stage.index);
+    return id;
+  }
+
+  /** ONBUILD triggers inherited from the base run first, then are cleared (BuildKit's initOnBuildTriggers). */
+  private triggers(state: StageState, stage: StageDefinition): Command[] {
+    const triggers = state.config.onbuild;
+    state.config.onbuild = [];
+    return triggers.map((text) => {
+      try {
+        const [instruction] = instructionsOf(parseDockerfile(text).body);
+        if (instruction === undefined) throw new CompileError(`empty ONBUILD trigger`, stage.from.source.range);
+        return toCommand(instruction, { escape: this.escape });
+      } catch (error) {
+        if (error instanceof SourceError && !(error instanceof CompileError)) {
+          throw new CompileError(`ONBUILD trigger "${text.split("\n")[0]}" of the base: ${error.message}`, stage.from.source.range);
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** A stage ARG: the build arg, else its default, else the global or automatic value of the same name. */
+  private declareArgs(command: ArgCommand, state: StageState): void {
+    for (const arg of command.args) {
+      state.declaredArgs.add(arg.name);
+      const value =
+        this.buildArgs.get(arg.name) ?? (arg.value === null ? this.meta.get(arg.name) : expand(arg.value, arg.range, state, this.escape));
+      // An ENV of the same name wins over the ARG (Docker's documented rule).
+      if (value !== undefined && !state.config.env.has(arg.name)) state.runEnv.set(arg.name, value);
+    }
+  }
+
+  private dispatchContext(stage: StageDefinition, steps: number, platform: Platform): DispatchContext {
+    return {
+      graph: this.graph,
+      escape: this.escape,
+      stage: stageLabel(stage),
+      steps,
+      resolveFrom: (reference, range) => this.resolveFrom(reference, range, stage, platform),
+      context: () => this.context(),
+      created: (id) => {
+        if (!this.vertexStages.has(id)) this.vertexStages.set(id, stage.index);
+      },
+    };
+  }
+
+  /** `--from` / `from=`: a stage by name or index, else an image for the stage's platform. */
+  private resolveFrom(reference: string, range: Range, current: StageDefinition, platform: Platform): Digest | null {
+    const stage = findStage(this.stages, reference, true);
+    if (stage !== undefined) {
+      if (stage.index === current.index) throw new CompileError(`stage "${stageLabel(stage)}" cannot copy from itself`, range);
+      return this.compile(stage, range).stage.root;
+    }
+    if (/^[0-9]+$/.test(reference)) {
+      throw new CompileError(`stage index ${reference} is out of range (the Dockerfile has ${this.stages.length} stages)`, range);
+    }
+    const ref = this.imageRef(reference, range);
+    return this.imageSource(ref, platform, current, `load ${ref}`, range, 1);
+  }
+
+  private context(): Digest {
+    this.contextId ??= this.graph.add(
+      { kind: "source", source: { type: "local", name: "context", followPaths: [], excludePatterns: [] }, platform: null },
+      [],
+      { name: "[internal] load build context", stage: null, location: null },
+    );
+    return this.contextId;
+  }
+}

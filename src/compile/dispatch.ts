@@ -1,0 +1,311 @@
+/**
+ * Dispatching a stage's commands into graph vertices: BuildKit's
+ * dockerfile2llb `dispatch*` functions, for dfc's graph.
+ *
+ * RUN becomes an exec vertex; COPY, ADD and WORKDIR become file vertices
+ * (COPY --link a file vertex on an empty file system merged onto the stage);
+ * everything else only changes the stage's environment or image config.
+ * Words are expanded as BuildKit expands them, with the stage's environment
+ * as it is before the instruction.
+ */
+import { posix } from "node:path";
+import type { Digest, ExecMount, FileAction, SourceSpec, VertexContent } from "../graph/ir.js";
+import type { BuildGraph } from "../graph/graph.js";
+import { formatPlatform } from "../platform/index.js";
+import { expandWord, ShellExpansionError } from "../shell/index.js";
+import type { Heredoc, Word } from "../syntax/ast.js";
+import type { Range } from "../syntax/position.js";
+import { CompileError } from "./errors.js";
+import type { AddCommand, Command, CopyCommand, Mount, RunCommand } from "./instructions/index.js";
+import { envList, shellOf, type StageState } from "./state.js";
+
+export interface DispatchContext {
+  readonly graph: BuildGraph;
+  readonly escape: "\\" | "`";
+  /** Stage label for progress names, as BuildKit shows it (`builder`, `stage-2`). */
+  readonly stage: string;
+  /** Number of steps in the stage (FROM included), for `[stage n/m]`. */
+  readonly steps: number;
+  /** The root file system of a stage or image named by `--from` / `from=`. */
+  resolveFrom(reference: string, range: Range): Digest | null;
+  /** The build context (one local source for the whole build). */
+  context(): Digest;
+  /** Records which stage produced a vertex. */
+  created(id: Digest): void;
+}
+
+/** Expands one word with the stage's environment; expansion errors point at the word. */
+export function expand(value: string, range: Range, state: StageState, escape: "\\" | "`", keepQuotes = false): string {
+  try {
+    return expandWord(value, state.runEnv, { escape, skipProcessQuotes: keepQuotes });
+  } catch (error) {
+    if (error instanceof ShellExpansionError) throw new CompileError(error.message, range);
+    throw error;
+  }
+}
+
+/** BuildKit's progress name: `[builder 3/7] RUN go build ./...` (one line, blanks folded). */
+function stepName(context: DispatchContext, step: number, command: Command): string {
+  const text = command.source.original.replace(/\s+/g, " ").trim();
+  return `[${context.stage} ${step}/${context.steps}] ${text}`;
+}
+
+export function dispatch(command: Command, state: StageState, context: DispatchContext, step: number): void {
+  const word = (w: Word): string => expand(w.value, w.range, state, context.escape);
+  const add = (content: VertexContent, inputs: readonly Digest[]): Digest => {
+    const id = context.graph.add(content, inputs, { name: stepName(context, step, command), stage: context.stage, location: command.source.range });
+    context.created(id);
+    return id;
+  };
+  switch (command.kind) {
+    case "RUN":
+      state.root = dispatchRun(command, state, context, add);
+      return;
+    case "COPY":
+    case "ADD":
+      state.root = dispatchCopy(command, state, context, add, word);
+      return;
+    case "WORKDIR": {
+      const workdir = posix.resolve(state.config.workdir || "/", word(command.path));
+      state.config.workdir = workdir;
+      // BuildKit creates the directory (as the current user) unless it is the root.
+      if (workdir !== "/") {
+        const action: FileAction = { action: "mkdir", path: workdir, mode: 0o755, makeParents: true, chown: state.config.user || null };
+        state.root = add({ kind: "file", base: state.root === null ? null : 0, actions: [action] }, state.root === null ? [] : [state.root]);
+      }
+      return;
+    }
+    case "ENV": {
+      // Every value is expanded with the environment as it was before this ENV.
+      const pairs = command.pairs.map((pair) => [word(pair.key), word(pair.value)] as const);
+      for (const [key, value] of pairs) {
+        state.config.env.set(key, value);
+        state.runEnv.set(key, value);
+      }
+      return;
+    }
+    case "ARG":
+      // Stage ARGs are resolved by the compiler, which knows the build args and globals.
+      throw new Error("ARG is dispatched by the compiler");
+    case "USER":
+      state.config.user = word(command.user);
+      return;
+    case "LABEL":
+      for (const pair of command.pairs) state.config.labels.set(word(pair.key), word(pair.value));
+      return;
+    case "CMD":
+    case "ENTRYPOINT": {
+      const args = command.command.form === "exec" ? command.command.args.map((arg) => arg.value) : command.command.form === "shell" ? [...shellOf(state), command.command.script.value] : null;
+      if (command.kind === "CMD") state.config.cmd = args;
+      else {
+        state.config.entrypoint = args;
+        state.config.cmd = null; // a new entrypoint drops the inherited CMD, as in Docker
+      }
+      return;
+    }
+    case "SHELL":
+      state.config.shell = command.shell.map((arg) => arg.value);
+      return;
+    case "ONBUILD":
+      state.config.onbuild.push(command.expression);
+      return;
+    case "HEALTHCHECK":
+    case "EXPOSE":
+    case "VOLUME":
+    case "STOPSIGNAL":
+    case "MAINTAINER":
+      // Image metadata only; nothing to build.
+      return;
+    case "FROM":
+      throw new Error("FROM is handled by the compiler");
+  }
+}
+
+type Add = (content: VertexContent, inputs: readonly Digest[]) => Digest;
+
+/** Collects a vertex's inputs, each once, and hands out their indexes. */
+class Inputs {
+  readonly list: Digest[] = [];
+  index(id: Digest): number {
+    const found = this.list.indexOf(id);
+    if (found !== -1) return found;
+    this.list.push(id);
+    return this.list.length - 1;
+  }
+}
+
+function chompTabs(text: string): string {
+  return text.replace(/^\t+/gm, "");
+}
+
+/** The command line of a RUN, with BuildKit's three heredoc cases. */
+function runArgs(command: RunCommand, state: StageState, inputs: Inputs, mounts: ExecMount[], add: Add): string[] {
+  const form = command.command;
+  if (form.form === "exec") return form.args.map((arg) => arg.value);
+  if (form.form === "none") throw new CompileError("RUN needs a command", command.source.range);
+  const shell = [...shellOf(state)];
+  const script = form.script.value;
+  const [first] = command.heredocs;
+  if (first === undefined) return [...shell, script];
+  const body = (heredoc: Heredoc): string => (heredoc.chomp ? chompTabs(heredoc.content) : heredoc.content);
+  // BuildKit: is the whole command one heredoc word (`<<EOF`), or a command that uses heredocs?
+  if (command.heredocs.length === 1 && /^[0-9]*<<-?[\t\n\f\r ]*[^<\s]+$/.test(script)) {
+    if (state.platform.os !== "windows" && first.content.startsWith("#!")) {
+      // A script with a shebang is written to a file and executed directly.
+      const file = add({ kind: "file", base: null, actions: [
+        { action: "mkdir", path: "/dev/pipes", mode: 0o755, makeParents: true, chown: null },
+        { action: "mkfile", path: `/dev/pipes/${first.name}`, data: body(first), mode: 0o755, chown: null },
+      ] }, []);
+      mounts.push({ type: "bind", target: "/dev/pipes/", input: inputs.index(file), source: "/dev/pipes/", readonly: true });
+      return [`/dev/pipes/${first.name}`];
+    }
+    // A lone heredoc is the script itself.
+    return [...shell, body(first)];
+  }
+  // Anything else goes to the shell as written, with the bodies appended.
+  return [...shell, command.heredocs.reduce((full, heredoc) => `${full}\n${heredoc.content}${heredoc.name}`, script)];
+}
+
+function dispatchRun(command: RunCommand, state: StageState, context: DispatchContext, add: Add): Digest {
+  const inputs = new Inputs();
+  const rootfs = state.root === null ? null : inputs.index(state.root);
+  const mounts: ExecMount[] = command.mounts.map((mount) => execMount(mount, state, context, inputs));
+  const args = runArgs(command, state, inputs, mounts, add);
+  return add(
+    {
+      kind: "exec",
+      args,
+      env: envList(state.runEnv),
+      cwd: state.config.workdir || "/",
+      user: state.config.user,
+      network: command.network,
+      security: command.security,
+      rootfs,
+      mounts,
+      platform: formatPlatform(state.platform),
+    },
+    inputs.list,
+  );
+}
+
+function execMount(mount: Mount, state: StageState, context: DispatchContext, inputs: Inputs): ExecMount {
+  const text = (value: string | null, fallback: string): string => (value === null ? fallback : expand(value, mount.range, state, context.escape));
+  const number = (value: string | null, base: 8 | 10): number | null => {
+    if (value === null) return null;
+    const parsed = Number.parseInt(text(value, ""), base);
+    if (Number.isNaN(parsed)) throw new CompileError(`invalid number "${value}" in --mount`, mount.range);
+    return parsed;
+  };
+  const target = (value: string | null): string => posix.resolve(state.config.workdir || "/", text(value, "."));
+  const from = (reference: string | null): number | null => {
+    const root = reference === null ? context.context() : context.resolveFrom(reference, mount.range);
+    return root === null ? null : inputs.index(root);
+  };
+  switch (mount.type) {
+    case "bind":
+      return { type: "bind", target: target(mount.target), input: from(mount.from), source: text(mount.source, "/"), readonly: mount.readOnly };
+    case "cache": {
+      const cacheTarget = target(mount.target);
+      return {
+        type: "cache",
+        target: cacheTarget,
+        id: text(mount.id, cacheTarget),
+        sharing: mount.sharing,
+        input: mount.from === null ? null : from(mount.from),
+        source: text(mount.source, "/"),
+        readonly: mount.readOnly,
+        mode: number(mount.mode, 8),
+        uid: number(mount.uid, 10),
+        gid: number(mount.gid, 10),
+      };
+    }
+    case "tmpfs":
+      return { type: "tmpfs", target: target(mount.target), size: null };
+    case "secret":
+      return {
+        type: "secret",
+        target: mount.target === null ? null : text(mount.target, ""),
+        env: mount.env === null ? null : text(mount.env, ""),
+        id: text(mount.id, ""),
+        required: mount.required,
+        mode: number(mount.mode, 8),
+        uid: number(mount.uid, 10),
+        gid: number(mount.gid, 10),
+      };
+    case "ssh":
+      return {
+        type: "ssh",
+        target: text(mount.target, "/run/buildkit/ssh_agent.0"),
+        id: text(mount.id, "default"),
+        required: mount.required,
+        mode: number(mount.mode, 8),
+        uid: number(mount.uid, 10),
+        gid: number(mount.gid, 10),
+      };
+  }
+}
+
+const isUrl = (source: string): boolean => /^https?:\/\//.test(source);
+const isGit = (source: string): boolean => /^(?:git@|git:\/\/|ssh:\/\/)/.test(source) || /^https?:\/\/[^#]*\.git(?:#|$)/.test(source);
+
+/** The destination in the stage: relative paths are under WORKDIR; a trailing slash (a directory) is kept. */
+function destination(dest: string, workdir: string): string {
+  const resolved = posix.resolve(workdir || "/", dest);
+  return (dest.endsWith("/") || dest === "." || dest.endsWith("/.")) && resolved !== "/" ? `${resolved}/` : resolved;
+}
+
+function dispatchCopy(command: CopyCommand | AddCommand, state: StageState, context: DispatchContext, add: Add, word: (w: Word) => string): Digest {
+  const inputs = new Inputs();
+  const link = command.link;
+  const base = link || state.root === null ? null : inputs.index(state.root);
+  const dest = destination(word(command.dest), state.config.workdir);
+  const chown = command.chown === null ? null : word(command.chown);
+  const chmod = command.chmod === null ? null : word(command.chmod);
+  const exclude = command.exclude.map(word);
+  const from = command.kind === "COPY" && command.from !== null ? command.from : null;
+  const fromRoot = from === null ? undefined : context.resolveFrom(word(from), from.range);
+  const actions: FileAction[] = [];
+  const copy = (input: number, src: string, unpack: boolean): void => {
+    actions.push({
+      action: "copy",
+      input,
+      src,
+      dest,
+      chown,
+      chmod,
+      unpack,
+      parents: command.kind === "COPY" && command.parents,
+      exclude,
+      followSymlinks: true,
+      createDestPath: true,
+      allowWildcard: true,
+    });
+  };
+  for (const sourceWord of command.sources) {
+    const path = word(sourceWord);
+    if (command.kind === "ADD" && (isGit(path) || isUrl(path))) {
+      const source: SourceSpec = isGit(path)
+        ? { type: "git", url: path, ref: null, keepGitDir: command.keepGitDir }
+        : { type: "http", url: path, checksum: command.checksum === null ? null : word(command.checksum), filename: null };
+      const id = add({ kind: "source", source, platform: null }, []);
+      copy(inputs.index(id), isGit(path) ? "/" : `/${posix.basename(new URL(path).pathname) || "index.html"}`, command.unpack === true);
+      continue;
+    }
+    if (fromRoot === null) {
+      // Copying from an empty stage: nothing to copy from, as in BuildKit an error at build time.
+      copy(inputs.index(add({ kind: "file", base: null, actions: [] }, [])), path, false);
+      continue;
+    }
+    copy(inputs.index(fromRoot ?? context.context()), path, command.kind === "ADD" && command.unpack !== false);
+  }
+  for (const heredoc of command.heredocSources) {
+    // A heredoc body is file content: variables are expanded (unless the name was quoted), quotes are not touched.
+    const data = heredoc.expand ? expand(heredoc.content, heredoc.marker.range, state, context.escape, true) : heredoc.content;
+    const file = add({ kind: "file", base: null, actions: [{ action: "mkfile", path: `/${heredoc.name}`, data, mode: 0o644, chown: null }] }, []);
+    copy(inputs.index(file), `/${heredoc.name}`, false);
+  }
+  const copied = add({ kind: "file", base, actions }, inputs.list);
+  if (!link || state.root === null) return copied;
+  // COPY --link: the copy does not depend on the stage below it, so it can be shared and rebased.
+  return add({ kind: "merge" }, [state.root, copied]);
+}

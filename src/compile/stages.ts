@@ -1,0 +1,70 @@
+/**
+ * Splitting a target's instructions into global ARGs and build stages, as
+ * BuildKit's instructions.Parse does: ARGs before the first FROM are global;
+ * anything else before it is an error; each FROM opens a stage.
+ */
+import type { Instruction } from "../syntax/ast.js";
+import type { Range } from "../syntax/position.js";
+import { CompileError } from "./errors.js";
+import { toCommand, type ArgCommand, type Command, type FromCommand } from "./instructions/index.js";
+
+export interface StageDefinition {
+  readonly index: number;
+  /** Lower-cased `AS` name, or null. */
+  readonly name: string | null;
+  readonly from: FromCommand;
+  readonly commands: readonly Command[];
+  readonly location: Range;
+}
+
+export interface StagedDockerfile {
+  readonly globalArgs: readonly ArgCommand[];
+  readonly stages: readonly StageDefinition[];
+}
+
+export function splitStages(instructions: readonly Instruction[], escape: "\\" | "`"): StagedDockerfile {
+  const globalArgs: ArgCommand[] = [];
+  const stages: StageDefinition[] = [];
+  let current: { from: FromCommand; commands: Command[] } | null = null;
+  const close = (): void => {
+    if (current === null) return;
+    stages.push({
+      index: stages.length,
+      name: current.from.stageName?.value ?? null,
+      from: current.from,
+      commands: current.commands,
+      location: current.from.source.range,
+    });
+  };
+  for (const instruction of instructions) {
+    const command = toCommand(instruction, { escape });
+    if (command.kind === "FROM") {
+      close();
+      current = { from: command, commands: [] };
+    } else if (current !== null) {
+      current.commands.push(command);
+    } else if (command.kind === "ARG") {
+      globalArgs.push(command);
+    } else {
+      throw new CompileError(`${instruction.keyword.value.toUpperCase()} before the first FROM: no build stage in current context`, instruction.range);
+    }
+  }
+  close();
+  if (stages.length === 0) {
+    const last = instructions[instructions.length - 1];
+    throw new CompileError("the Dockerfile has no FROM: no build stage", last?.range ?? { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } });
+  }
+  return { globalArgs, stages };
+}
+
+/** The stage a `FROM`/`--from` names: by name (case-insensitive) or, where allowed, by index. */
+export function findStage(stages: readonly StageDefinition[], reference: string, allowIndex: boolean): StageDefinition | undefined {
+  const lower = reference.toLowerCase();
+  const byName = stages.find((stage) => stage.name === lower);
+  if (byName !== undefined || !allowIndex || !/^[0-9]+$/.test(reference)) return byName;
+  return stages[Number(reference)];
+}
+
+export function stageLabel(stage: StageDefinition): string {
+  return stage.name ?? `stage-${stage.index}`;
+}

@@ -1,0 +1,100 @@
+/**
+ * The state of a stage while its instructions are dispatched: its current
+ * file system, the environment its RUN steps see, and the image config it
+ * will end with.
+ */
+import type { Digest } from "../graph/ir.js";
+import type { Platform } from "../platform/index.js";
+import type { ImageConfig } from "./image-config.js";
+
+/** The PATH BuildKit gives a Linux image that has none. */
+export const DEFAULT_LINUX_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+export interface MutableConfig {
+  /** The image's environment (ENV only, no ARGs), ordered. */
+  env: Map<string, string>;
+  workdir: string;
+  user: string;
+  entrypoint: readonly string[] | null;
+  cmd: readonly string[] | null;
+  shell: readonly string[] | null;
+  onbuild: string[];
+  labels: Map<string, string>;
+}
+
+export interface StageState {
+  root: Digest | null;
+  readonly platform: Platform;
+  /** What RUN steps see, and what words are expanded with: the image env, ENV, and declared ARGs with values. */
+  runEnv: Map<string, string>;
+  /** ARG names declared in the stage so far (with or without a value). */
+  readonly declaredArgs: Set<string>;
+  config: MutableConfig;
+  configKnown: boolean;
+}
+
+function envMap(entries: readonly string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const entry of entries) {
+    const equals = entry.indexOf("=");
+    if (equals === -1) map.set(entry, "");
+    else map.set(entry.slice(0, equals), entry.slice(equals + 1));
+  }
+  return map;
+}
+
+export function envList(map: ReadonlyMap<string, string>): string[] {
+  return [...map].map(([key, value]) => `${key}=${value}`);
+}
+
+/** A fresh state on top of an image config (PATH is added as BuildKit adds it). */
+export function stateFromConfig(root: Digest | null, platform: Platform, config: ImageConfig, known: boolean): StageState {
+  const env = envMap(config.env);
+  if (!env.has("PATH") && platform.os === "linux") env.set("PATH", DEFAULT_LINUX_PATH);
+  return {
+    root,
+    platform,
+    runEnv: new Map(env),
+    declaredArgs: new Set(),
+    config: {
+      env,
+      workdir: config.workdir,
+      user: config.user,
+      entrypoint: config.entrypoint,
+      cmd: config.cmd,
+      shell: config.shell,
+      onbuild: [...config.onbuild],
+      labels: new Map(),
+    },
+    configKnown: known,
+  };
+}
+
+/** A stage built `FROM` another: same file system and config, its own ARG scope (BuildKit clears build args per stage). */
+export function stateFromStage(base: StageState): StageState {
+  return {
+    root: base.root,
+    platform: base.platform,
+    runEnv: new Map(base.config.env),
+    declaredArgs: new Set(),
+    config: { ...base.config, env: new Map(base.config.env), onbuild: [...base.config.onbuild], labels: new Map(base.config.labels) },
+    configKnown: base.configKnown,
+  };
+}
+
+export function frozenConfig(config: MutableConfig): ImageConfig {
+  return {
+    env: envList(config.env),
+    workdir: config.workdir,
+    user: config.user,
+    entrypoint: config.entrypoint,
+    cmd: config.cmd,
+    shell: config.shell,
+    onbuild: [...config.onbuild],
+  };
+}
+
+/** The shell for shell-form commands: SHELL, else the platform default. */
+export function shellOf(state: StageState): readonly string[] {
+  return state.config.shell ?? (state.platform.os === "windows" ? ["cmd", "/S", "/C"] : ["/bin/sh", "-c"]);
+}

@@ -1,0 +1,62 @@
+/**
+ * A build graph under construction: vertices by digest, with their metadata.
+ * Adding the same work twice returns the same vertex, which is how steps
+ * shared between stages or targets collapse into one.
+ */
+import { vertexDigest } from "./digest.js";
+import type { Digest, Vertex, VertexContent, VertexMeta } from "./ir.js";
+
+export class BuildGraph {
+  private readonly byId = new Map<Digest, Vertex>();
+  private readonly metaById = new Map<Digest, VertexMeta>();
+
+  /** Adds a vertex (or finds the identical one) and returns its digest. The first metadata given wins. */
+  add(content: VertexContent, inputs: readonly Digest[], meta: VertexMeta): Digest {
+    const id = vertexDigest(content, inputs);
+    if (!this.byId.has(id)) {
+      this.byId.set(id, { ...content, id, inputs });
+      this.metaById.set(id, meta);
+    }
+    return id;
+  }
+
+  vertex(id: Digest): Vertex {
+    const vertex = this.byId.get(id);
+    if (vertex === undefined) throw new Error(`no vertex ${id} in this graph`);
+    return vertex;
+  }
+
+  meta(id: Digest): VertexMeta {
+    const meta = this.metaById.get(id);
+    if (meta === undefined) throw new Error(`no vertex ${id} in this graph`);
+    return meta;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** The vertices `roots` depend on, inputs before the vertices that use them. */
+  closure(roots: readonly Digest[]): Vertex[] {
+    const order: Vertex[] = [];
+    const seen = new Set<Digest>();
+    // Iterative depth-first walk: graphs of thousands of steps must not exhaust the stack.
+    const stack: { id: Digest; expanded: boolean }[] = roots.map((id) => ({ id, expanded: false })).reverse();
+    while (stack.length > 0) {
+      const top = stack.pop() as { id: Digest; expanded: boolean };
+      if (top.expanded) {
+        order.push(this.vertex(top.id));
+        continue;
+      }
+      if (seen.has(top.id)) continue;
+      seen.add(top.id);
+      stack.push({ id: top.id, expanded: true });
+      const inputs = this.vertex(top.id).inputs;
+      for (let index = inputs.length - 1; index >= 0; index--) {
+        const input = inputs[index] as Digest;
+        if (!seen.has(input)) stack.push({ id: input, expanded: false });
+      }
+    }
+    return order;
+  }
+}
