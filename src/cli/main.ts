@@ -16,6 +16,11 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   plan: { summary: "show the multi-platform build graph: shared, native, cross, emulated", load: () => import("./commands/plan.js") },
+  outline: { summary: "the build args, secrets and SSH a target needs (BuildKit's --call=outline)", load: () => import("./commands/outline.js") },
+  targets: {
+    summary: "the stages a Dockerfile offers as targets (BuildKit's --call=targets)",
+    load: async () => ({ run: (await import("./commands/outline.js")).runTargets }),
+  },
   parse: { summary: "parse a Dockerfile and print its syntax tree", load: () => import("./commands/parse.js") },
   schema: { summary: "print the JSON Schema of an output format", load: () => import("./commands/schema.js") },
 };

@@ -8,6 +8,7 @@ Prints the JSON Schema of one of dfc's JSON outputs.
 
 Names:
   ast    the output of dfc parse --format json
+  plan   the output of dfc plan --format json
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -17,8 +18,14 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   const [name, ...extra] = positionals;
-  if (name !== "ast" || extra.length > 0) throw new UsageError(`dfc schema takes one name: ast${name === undefined ? "" : ` (got "${positionals.join(" ")}")`}`);
-  const [{ z }, { parseOutputSchema }] = await Promise.all([import("zod"), import("../../syntax/schema.js")]);
-  writeOut(`${JSON.stringify(z.toJSONSchema(parseOutputSchema, { target: "draft-2020-12" }), null, 2)}\n`);
+  const schemas = {
+    ast: async () => (await import("../../syntax/schema.js")).parseOutputSchema,
+    plan: async () => (await import("../../plan/schema.js")).planJsonSchema,
+  };
+  if (extra.length > 0 || (name !== "ast" && name !== "plan")) {
+    throw new UsageError(`dfc schema takes one name: ${Object.keys(schemas).join(" or ")}${name === undefined ? "" : ` (got "${positionals.join(" ")}")`}`);
+  }
+  const [{ z }, schema] = await Promise.all([import("zod"), schemas[name]()]);
+  writeOut(`${JSON.stringify(z.toJSONSchema(schema, { target: "draft-2020-12" }), null, 2)}\n`);
   return EXIT_OK;
 }
