@@ -36,6 +36,13 @@ export interface CompileOptions {
   readonly resolver?: ImageResolver;
   /** Shared by all targets of a plan. */
   readonly graph: BuildGraph;
+  /** Told about every command as it is dispatched (the linter's view of the compile). */
+  readonly observer?: CompileObserver;
+}
+
+/** What the compiler shows an observer: each command with the stage state just before it. */
+export interface CompileObserver {
+  command(stage: StageDefinition, command: Command, state: Readonly<StageState>): void;
 }
 
 export interface CompiledTargetGraph extends CompiledTarget {
@@ -181,6 +188,7 @@ class StageCompiler {
     const commands = [...this.triggers(state, stage), ...stage.commands];
     const context = this.dispatchContext(stage, commands.length + 1, state.platform);
     commands.forEach((command, offset) => {
+      this.options.observer?.command(stage, command, state);
       if (command.kind === "ARG") this.declareArgs(command, state);
       else dispatch(command, state, context, offset + 2);
     });
