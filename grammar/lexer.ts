@@ -13,41 +13,76 @@
  * escape character (`\` and `` ` ``), built on first use.
  */
 import { createToken, Lexer, type TokenType } from "chevrotain";
+import { isGoSpace } from "./chars.js";
 
 /** The two escape characters BuildKit accepts in `# escape=`. */
 export type EscapeChar = "\\" | "`";
 
 /**
- * Go's `unicode.IsSpace` without `\n` (lines never contain one). JavaScript's
- * `\s` differs: it has U+FEFF and lacks U+0085, so the class is spelled out.
+ * The shape of the line at one offset, worked out once: the tokenizer asks
+ * each line type in turn, and all of them need the same few facts.
  */
-export const GO_SPACE_CLASS = "\\t\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+class LineShape {
+  private text = "";
+  private offset = -1;
+  /** Just past the line's `\n` (or the end of the text). */
+  end = 0;
+  /** End of the line's text, before its `\n` and any `\r` before that (BuildKit's `trimNewline`). */
+  textEnd = 0;
+  /** First character that is not Go white space, or `textEnd`. */
+  firstNonBlank = 0;
 
-const goSpaceEdges = new RegExp(`^[\\n${GO_SPACE_CLASS}]+|[\\n${GO_SPACE_CLASS}]+$`, "g");
+  at(text: string, offset: number): this {
+    if (text === this.text && offset === this.offset) return this;
+    this.text = text;
+    this.offset = offset;
+    const newline = text.indexOf("\n", offset);
+    this.end = newline === -1 ? text.length : newline + 1;
+    let stop = newline === -1 ? text.length : newline;
+    while (stop > offset && text.charCodeAt(stop - 1) === 0x0d) stop--;
+    this.textEnd = stop;
+    let first = offset;
+    while (first < stop && isGoSpace(text.charCodeAt(first))) first++;
+    this.firstNonBlank = first;
+    return this;
+  }
+}
 
-/** Go's `strings.TrimSpace`: both ends, Go's notion of white space. */
-export function trimGoSpace(text: string): string {
-  return text.replace(goSpaceEdges, "");
+const shape = new LineShape();
+
+/**
+ * Lines are classified by looking at their first and last characters, not by
+ * one regular expression per token type.
+ */
+type LineMatcher = (text: string, offset: number) => [string] | null;
+
+function lineMatcher(accepts: (text: string, line: LineShape) => boolean): { exec: LineMatcher } {
+  return {
+    exec: (text, offset) => {
+      const line = shape.at(text, offset);
+      return line.end > offset && accepts(text, line) ? [text.slice(offset, line.end)] : null;
+    },
+  };
 }
 
 /** A line whose first non-blank character is `#` (BuildKit's `isComment`). */
 export const CommentLine = createToken({
   name: "CommentLine",
-  pattern: new RegExp(`[${GO_SPACE_CLASS}]*#[^\\n]*\\n?`),
+  pattern: lineMatcher((text, line) => text.charCodeAt(line.firstNonBlank) === 0x23 && line.firstNonBlank < line.textEnd),
   line_breaks: true,
 });
 
 /** A line of nothing but white space. Inside a continuation it is an "empty continuation line". */
 export const BlankLine = createToken({
   name: "BlankLine",
-  pattern: new RegExp(`[${GO_SPACE_CLASS}]*\\n|[${GO_SPACE_CLASS}]+$`),
+  pattern: lineMatcher((_, line) => line.firstNonBlank === line.textEnd),
   line_breaks: true,
 });
 
-/** The last line of an instruction (or an instruction of one line). */
+/** The last line of an instruction (or an instruction of one line): any line the other types did not take. */
 export const FinalLine = createToken({
   name: "FinalLine",
-  pattern: /[^\n]+\n?|\n/,
+  pattern: lineMatcher(() => true),
   line_breaks: true,
 });
 
@@ -59,19 +94,25 @@ export interface EscapeTokens {
   readonly lexer: Lexer;
 }
 
-function continuedLinePattern(escape: EscapeChar): RegExp {
-  const e = escape === "\\" ? "\\\\" : "`";
-  // BuildKit: `([^E])E[ \t]*$|^E[ \t]*$` on the line without its trailing
-  // CR/LF. An escape preceded by another escape is a literal, not a
-  // continuation (so `foo\\` ends the instruction), and BuildKit does not look
-  // further back than one character, so neither do we.
-  return new RegExp(`(?:[^\\n]*[^${e}\\n])?${e}[ \\t]*\\r*(?:\\n|$)`);
+/**
+ * BuildKit: `([^E])E[ \t]*$|^E[ \t]*$` on the line without its trailing
+ * CR/LF. An escape preceded by another escape is a literal, not a
+ * continuation (so `foo\\` ends the instruction); BuildKit looks no further
+ * back than one character, so neither does dfc.
+ */
+function continuedLine(escape: EscapeChar): { exec: LineMatcher } {
+  const code = escape.charCodeAt(0);
+  return lineMatcher((text, line) => {
+    let last = line.textEnd - 1;
+    while (last >= line.firstNonBlank && (text.charCodeAt(last) === 0x20 || text.charCodeAt(last) === 0x09)) last--;
+    return last >= line.firstNonBlank && text.charCodeAt(last) === code && (last === line.firstNonBlank || text.charCodeAt(last - 1) !== code);
+  });
 }
 
 function buildEscapeTokens(escape: EscapeChar): EscapeTokens {
   const ContinuedLine = createToken({
     name: escape === "\\" ? "ContinuedLine" : "ContinuedLineBacktick",
-    pattern: continuedLinePattern(escape),
+    pattern: continuedLine(escape),
     line_breaks: true,
   });
   const lexer = new Lexer([CommentLine, BlankLine, ContinuedLine, FinalLine], {

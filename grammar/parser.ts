@@ -18,7 +18,8 @@
  * those bodies.
  */
 import { EmbeddedActionsParser, type IToken } from "chevrotain";
-import { BlankLine, CommentLine, escapeTokens, FinalLine, GO_SPACE_CLASS, trimGoSpace, type EscapeChar, type EscapeTokens } from "./lexer.js";
+import { isGoSpace, trimGoSpace } from "./chars.js";
+import { BlankLine, CommentLine, escapeTokens, FinalLine, type EscapeChar, type EscapeTokens } from "./lexer.js";
 
 /** A piece of a logical line's text and where it starts in the source. */
 export interface Segment {
@@ -86,7 +87,6 @@ export interface ParsedInstruction<T> {
   readonly endOffset: number;
 }
 
-const leadingGoSpace = new RegExp(`^[${GO_SPACE_CLASS}]+`);
 const leadingTabs = /^\t+/;
 
 /** Length of a line without its trailing CR/LF characters (BuildKit's `trimNewline`). */
@@ -246,7 +246,8 @@ class LineParser extends EmbeddedActionsParser {
 
   private beginInstruction(token: IToken, continued: boolean): void {
     const raw = lineText(token);
-    const indent = leadingGoSpace.exec(raw)?.[0].length ?? 0;
+    let indent = 0;
+    while (indent < raw.length && isGoSpace(raw.charCodeAt(indent))) indent++;
     this.text = "";
     this.segments = [];
     this.emptyContinuationLines = [];
@@ -347,15 +348,21 @@ function parserFor(escape: EscapeChar): LineParser {
  * @param text the source, byte-order mark already removed
  * @param escape the escape character chosen by the parser directives
  * @param directiveLines how many leading lines are parser directives (they are not comments)
- * @param interpret makes sense of each joined instruction line and names the heredocs it opens
+ * @param interpreterFor given where each line starts, makes the function that reads each joined
+ *   instruction line and names the heredocs it opens
  */
 export function parseLineStructure<T>(
   text: string,
   escape: EscapeChar,
   directiveLines: number,
-  interpret: LineInterpreter<T>,
+  interpreterFor: (lineStarts: readonly number[]) => LineInterpreter<T>,
 ): ParsedInstruction<T>[] {
   const { tokens } = escapeTokens(escape).lexer.tokenize(text);
-  for (let index = 0; index < tokens.length; index++) (tokens[index] as IToken).startLine = index + 1;
-  return parserFor(escape).parseTokens(tokens, directiveLines, interpret);
+  const lineStarts = new Array<number>(tokens.length);
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index] as IToken;
+    token.startLine = index + 1;
+    lineStarts[index] = token.startOffset;
+  }
+  return parserFor(escape).parseTokens(tokens, directiveLines, interpreterFor(lineStarts));
 }

@@ -79,11 +79,21 @@ function firstLines(text: string, count: number): string[] {
   return lines;
 }
 
-export function scanDirectives(text: string, locator: SourceLocator): DirectiveScan {
+/** The range of one of the first lines (directives are always near the top). */
+function lineRange(text: string, line: number): Range {
+  let start = 0;
+  for (let current = 1; current < line; current++) start = text.indexOf("\n", start) + 1;
+  let end = text.indexOf("\n", start);
+  if (end === -1) end = text.length;
+  while (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
+  return { start: { line, column: 1, offset: start }, end: { line, column: end - start + 1, offset: end } };
+}
+
+export function scanDirectives(text: string, locate: () => SourceLocator): DirectiveScan {
   // Directives are rare and few; looking at a bounded prefix keeps this O(1) per file.
   const lines = firstLines(text, 16);
   const candidates = readDirectives(lines, 1, (name, line) => {
-    throw new DockerfileSyntaxError(`only one ${name} parser directive can be used`, locator.lineRange(line, text));
+    throw new DockerfileSyntaxError(`only one ${name} parser directive can be used`, locate().lineRange(line, text));
   });
   let escape: EscapeChar = "\\";
   for (const candidate of candidates) {
@@ -91,7 +101,7 @@ export function scanDirectives(text: string, locator: SourceLocator): DirectiveS
     if (candidate.value !== "\\" && candidate.value !== "`") {
       throw new DockerfileSyntaxError(
         `invalid escape token '${candidate.value}' does not match \` or \\`,
-        locator.lineRange(candidate.line, text),
+        locate().lineRange(candidate.line, text),
       );
     }
     escape = candidate.value;
@@ -102,7 +112,7 @@ export function scanDirectives(text: string, locator: SourceLocator): DirectiveS
     effective = readDirectives(lines, 2, () => undefined).filter((d) => d.name !== "escape");
   }
   return {
-    directives: effective.map((d) => ({ name: d.name, value: d.value, range: locator.lineRange(d.line, text) })),
+    directives: effective.map((d) => ({ name: d.name, value: d.value, range: lineRange(text, d.line) })),
     escape,
     lines: candidates.length,
   };

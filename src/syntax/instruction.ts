@@ -55,47 +55,57 @@ export function parseInstruction(text: string, from: number, to: number, context
   }
   const upper = keyword.value.toUpperCase();
   const kind = KINDS.has(upper) ? upper : "UNKNOWN";
-  const base = { keyword, flags, range: context.range, comments: context.comments, original: context.original };
+  const { range, comments, original } = context;
   const args = new Arguments(text, argsStart, argsEnd, context);
+  // Each node is built as one literal with the same property order per kind:
+  // this runs for every instruction, and V8 keeps such objects compact.
   switch (kind) {
     case "RUN":
-      return { kind, ...base, command: args.command(), heredocs: [] };
+      return { kind, keyword, flags, range, comments, original, command: args.command(), heredocs: [] };
     case "CMD":
     case "ENTRYPOINT":
     case "SHELL":
-      return { kind, ...base, command: args.command() };
-    case "HEALTHCHECK":
-      return { kind, ...base, ...args.healthcheck() };
+      return { kind, keyword, flags, range, comments, original, command: args.command() };
+    case "HEALTHCHECK": {
+      const { type, command } = args.healthcheck();
+      return { kind, keyword, flags, range, comments, original, type, command };
+    }
     case "ADD":
-    case "COPY":
-      return { kind, ...base, ...args.list(), heredocs: [] };
-    case "VOLUME":
-      return { kind, ...base, ...args.list() };
+    case "COPY": {
+      const { json, args: list } = args.list();
+      return { kind, keyword, flags, range, comments, original, json, args: list, heredocs: [] };
+    }
+    case "VOLUME": {
+      const { json, args: list } = args.list();
+      return { kind, keyword, flags, range, comments, original, json, args: list };
+    }
     case "FROM":
     case "EXPOSE":
-      return { kind, ...base, args: args.words() };
+      return { kind, keyword, flags, range, comments, original, args: args.words() };
     case "ARG":
-      return { kind, ...base, args: args.declarations() };
+      return { kind, keyword, flags, range, comments, original, args: args.declarations() };
     case "ENV":
-    case "LABEL":
-      return { kind, ...base, ...args.keyValues(kind) };
+    case "LABEL": {
+      const { legacy, pairs } = args.keyValues(kind);
+      return { kind, keyword, flags, range, comments, original, legacy, pairs };
+    }
     case "MAINTAINER":
     case "USER":
     case "WORKDIR":
     case "STOPSIGNAL":
-      return { kind, ...base, text: args.whole() };
+      return { kind, keyword, flags, range, comments, original, text: args.whole() };
     case "ONBUILD":
-      return { kind, ...base, trigger: argsStart < argsEnd ? parseTrigger(text, argsStart, argsEnd, context) : null };
+      return { kind, keyword, flags, range, comments, original, trigger: argsStart < argsEnd ? parseTrigger(text, argsStart, argsEnd, context) : null };
     case "IFARCH":
     case "TAGARCH":
       rejectFlags(kind, flags);
-      return { kind, ...base, archs: args.archNames(kind) };
+      return { kind, keyword, flags, range, comments, original, archs: args.archNames(kind) };
     case "ENDIFARCH":
       rejectFlags(kind, flags);
       args.none(kind);
-      return { kind, ...base };
+      return { kind, keyword, flags, range, comments, original };
     default:
-      return { kind: "UNKNOWN", ...base, text: args.whole() };
+      return { kind: "UNKNOWN", keyword, flags, range, comments, original, text: args.whole() };
   }
 }
 

@@ -25,28 +25,34 @@ interface Interpreted {
 
 export function parseDockerfile(source: string): Dockerfile {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-  const lineStarts = lineStartsOf(text);
-  const locator = new SourceLocator(lineStarts);
-  const { directives, escape, lines } = scanDirectives(text, locator);
-  const tooLong = firstOverlongLine(text, lineStarts);
+  // Line starts come from the tokenizer; only errors before it need them computed here.
+  const fallbackLocator = (): SourceLocator => new SourceLocator(lineStartsOf(text));
+  const { directives, escape, lines } = scanDirectives(text, fallbackLocator);
+  const tooLong = firstOverlongLine(text);
   // BuildKit stops reading at an over-long line and reports it after the
   // instructions before it, so parse only those first.
-  const readable = tooLong === undefined ? text : text.slice(0, lineStarts[tooLong - 1]);
+  const readable = tooLong === undefined ? text : text.slice(0, tooLong.start);
   const escapeCode = escape.charCodeAt(0);
+  let locator: SourceLocator | undefined;
 
-  const interpret = (line: LogicalLine): { value: Interpreted; heredocs: HeredocSpec[] } => {
-    const instruction = parseInstruction(line.text, 0, line.text.length, {
-      map: new LineMap(line, locator),
-      escape: escapeCode,
-      range: locator.range(line.startOffset, line.endOffset),
-      comments: line.comments,
-      original: line.text,
-    });
-    const specs = opensHeredocs(instruction) && line.text.includes("<<") ? heredocSpecs(line.text, instruction.range) : [];
-    return { value: { instruction, specs }, heredocs: specs };
+  const interpreterFor = (lineStarts: readonly number[]) => {
+    const lines = new SourceLocator(lineStarts);
+    locator = lines;
+    return (line: LogicalLine): { value: Interpreted; heredocs: HeredocSpec[] } => {
+      const instruction = parseInstruction(line.text, 0, line.text.length, {
+        map: new LineMap(line, lines),
+        escape: escapeCode,
+        range: { start: lines.onLine(line.startLine, line.startOffset), end: lines.onLine(line.endLine, line.endOffset) },
+        comments: line.comments,
+        original: line.text,
+      });
+      const specs = opensHeredocs(instruction) && line.text.includes("<<") ? heredocSpecs(line.text, instruction.range) : [];
+      return { value: { instruction, specs }, heredocs: specs };
+    };
   };
 
-  const parsed = parseLineStructure(readable, escape, lines, interpret);
+  const parsed = parseLineStructure(readable, escape, lines, interpreterFor);
+  const where = locator ?? fallbackLocator();
   const warnings: ParseWarning[] = [];
   const instructions = parsed.map((item) => {
     if (item.line.emptyContinuationLines.length > 0) {
@@ -56,16 +62,16 @@ export function parseDockerfile(source: string): Dockerfile {
         range: item.value.instruction.range,
       });
     }
-    return withHeredocs(item, locator);
+    return withHeredocs(item, where);
   });
-  const endOfFile = locator.range(text.length, text.length);
-  if (instructions.length === 0) throw new DockerfileSyntaxError("file with no instructions", endOfFile);
-  if (tooLong !== undefined) {
-    throw new DockerfileSyntaxError(
-      `dockerfile line greater than max allowed size of ${MAX_LINE_BYTES}`,
-      locator.lineRange(tooLong, text),
-    );
+  if (instructions.length === 0 || tooLong !== undefined) {
+    const full = fallbackLocator();
+    if (instructions.length === 0) throw new DockerfileSyntaxError("file with no instructions", full.range(text.length, text.length));
+    if (tooLong !== undefined) {
+      throw new DockerfileSyntaxError(`dockerfile line greater than max allowed size of ${MAX_LINE_BYTES}`, full.lineRange(tooLong.line, text));
+    }
   }
+  const endOfFile = where.range(text.length, text.length);
   return { directives, escape, body: groupArchBlocks(instructions, endOfFile), warnings };
 }
 
@@ -134,16 +140,15 @@ function toHeredoc(body: HeredocBody, spec: HeredocSpec | undefined, locator: So
 }
 
 /** The first physical line longer than BuildKit's scanner accepts, if any. */
-function firstOverlongLine(text: string, lineStarts: readonly number[]): number | undefined {
-  // A line of n UTF-16 units has at most 3n UTF-8 bytes, so short lines need no counting.
+function firstOverlongLine(text: string): { line: number; start: number } | undefined {
+  // A line of n UTF-16 units has at most 3n UTF-8 bytes, so short texts need no counting.
   if (text.length <= MAX_LINE_BYTES / 3) return undefined;
-  for (let index = 0; index < lineStarts.length; index++) {
-    const start = lineStarts[index] ?? 0;
-    const end = lineStarts[index + 1] ?? text.length;
-    if (end - start <= MAX_LINE_BYTES / 3) continue;
-    let stop = end;
-    if (text.charCodeAt(stop - 1) === 0x0a) stop--;
-    if (Buffer.byteLength(text.slice(start, stop), "utf8") > MAX_LINE_BYTES) return index + 1;
+  let line = 1;
+  for (let start = 0; start < text.length; line++) {
+    const newline = text.indexOf("\n", start);
+    const end = newline === -1 ? text.length : newline;
+    if (end - start > MAX_LINE_BYTES / 3 && Buffer.byteLength(text.slice(start, end), "utf8") > MAX_LINE_BYTES) return { line, start };
+    start = end + 1;
   }
   return undefined;
 }

@@ -75,6 +75,11 @@ export class LineMap {
   /** Source position of the character at `textOffset` (the end of the text maps to the end of its last piece). */
   at(textOffset: number, preferPrevious = false): Position {
     const segments = this.line.segments;
+    if (segments.length === 1) {
+      // Most instructions are one line: no search needed.
+      const only = segments[0] as LogicalLine["segments"][number];
+      return this.locator.onLine(only.line, only.sourceOffset + (textOffset - only.textOffset));
+    }
     let low = 0;
     let high = segments.length - 1;
     const probe = preferPrevious && textOffset > 0 ? textOffset - 1 : textOffset;

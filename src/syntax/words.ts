@@ -12,22 +12,8 @@ export interface WordSpan {
   readonly end: number;
 }
 
-/** Go's `unicode.IsSpace`. */
-export function isGoSpace(code: number): boolean {
-  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  if (code < 0x85) return false;
-  return (
-    code === 0x85 ||
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000
-  );
-}
+export { isGoSpace } from "../../grammar/chars.js";
+import { isGoSpace } from "../../grammar/chars.js";
 
 /** Start and end of `text` without surrounding Go white space (`strings.TrimSpace`). */
 export function trimmedBounds(text: string, from = 0, to = text.length): [number, number] {
@@ -64,66 +50,50 @@ export function splitOnWhitespace(text: string, from: number, to: number): WordS
 
 /**
  * BuildKit's `parseWords` (ARG, ENV, LABEL): splits on Go white space outside
- * quotes; quotes and escapes stay in the word. An escape character copies the
- * next character unexamined (so an escaped quote does not open a quote); a
+ * quotes; quotes and escapes stay in the word. An escape character takes the
+ * next character with it unexamined (so an escaped quote opens nothing); a
  * lone escape at the very end is dropped; a quoted empty string is a word.
+ * Since everything else is kept, a word is a slice of the text.
  */
 export function parseWords(text: string, from: number, to: number, escape: number): WordSpan[] {
   const words: WordSpan[] = [];
-  let word = "";
   let wordStart = -1;
   let quote = 0;
   let blankOk = false;
-  let index = from;
+  // A lone escape character at the very end belongs to no word.
+  let last = to;
   const flush = (end: number): void => {
-    if (blankOk || word.length > 0) words.push({ value: word, start: wordStart, end });
-    word = "";
+    const stop = Math.min(end, last);
+    if (blankOk || stop > wordStart) words.push({ value: text.slice(wordStart, stop), start: wordStart, end });
     wordStart = -1;
     blankOk = false;
   };
-  while (index < to) {
+  for (let index = from; index < to; index++) {
     const code = text.charCodeAt(index);
     if (wordStart === -1) {
-      if (isGoSpace(code)) {
-        index++;
-        continue;
-      }
+      if (isGoSpace(code)) continue;
       wordStart = index;
     }
     if (quote === 0) {
-      if (isGoSpace(code)) {
-        flush(index);
-        index++;
-        continue;
-      }
-      if (code === 0x27 || code === 0x22) {
+      if (isGoSpace(code)) flush(index);
+      else if (code === 0x27 || code === 0x22) {
         quote = code;
         blankOk = true;
       } else if (code === escape) {
-        if (index + 1 === to) {
-          index++;
-          continue;
-        }
-        word += text[index];
+        if (index + 1 === to) last = index;
         index++;
       }
-      word += text[index];
-      index++;
       continue;
     }
-    // Inside quotes. The escape character works in double quotes only.
+    // Inside quotes; the escape character works in double quotes only.
     if (code === quote) quote = 0;
-    if (code === escape && quote !== 0x27) {
+    else if (code === escape && quote !== 0x27) {
       if (index + 1 === to) {
+        last = index;
         quote = 0;
-        index++;
-        continue;
       }
-      word += text[index];
       index++;
     }
-    word += text[index];
-    index++;
   }
   if (wordStart !== -1) flush(to);
   return words;
