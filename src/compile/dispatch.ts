@@ -53,7 +53,7 @@ function stepName(context: DispatchContext, step: number, command: Command): str
 export function dispatch(command: Command, state: StageState, context: DispatchContext, step: number): void {
   const word = (w: Word): string => expand(w.value, w.range, state, context.escape);
   const add = (content: VertexContent, inputs: readonly Digest[]): Digest => {
-    const id = context.graph.add(content, inputs, { name: stepName(context, step, command), stage: context.stage, location: command.source.range });
+    const id = context.graph.add(content, inputs, () => ({ name: stepName(context, step, command), stage: context.stage, location: command.source.range }));
     context.created(id);
     return id;
   };

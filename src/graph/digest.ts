@@ -10,14 +10,32 @@ import type { Digest, VertexContent } from "./ir.js";
 export const IR_VERSION = 1;
 const PREFIX = `dfc-ir/${IR_VERSION}\n`;
 
-/** JSON with sorted object keys: one spelling for one value. */
+/** JSON with sorted object keys: one spelling for one value. Undefined properties are left out. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, inner]) => inner !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(",")}}`;
+  if (Array.isArray(value)) {
+    // Arrays of strings (args, env) are the bulk of the work: let V8 encode them in one go.
+    if (value.every((item) => typeof item === "string")) return JSON.stringify(value);
+    let out = "[";
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) out += ",";
+      out += canonicalJson(value[index]);
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  // Digests run for every vertex of every target: plain loops, no intermediate arrays.
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  let first = true;
+  for (const key of keys) {
+    const inner = record[key];
+    if (inner === undefined) continue;
+    if (!first) out += ",";
+    first = false;
+    out += `${JSON.stringify(key)}:${canonicalJson(inner)}`;
+  }
+  return `${out}}`;
 }
 
 export function sha256(text: string): Digest {

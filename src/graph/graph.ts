@@ -10,12 +10,15 @@ export class BuildGraph {
   private readonly byId = new Map<Digest, Vertex>();
   private readonly metaById = new Map<Digest, VertexMeta>();
 
-  /** Adds a vertex (or finds the identical one) and returns its digest. The first metadata given wins. */
-  add(content: VertexContent, inputs: readonly Digest[], meta: VertexMeta): Digest {
+  /**
+   * Adds a vertex (or finds the identical one) and returns its digest. The
+   * first metadata wins; `meta` may be a function, called only for a new vertex.
+   */
+  add(content: VertexContent, inputs: readonly Digest[], meta: VertexMeta | (() => VertexMeta)): Digest {
     const id = vertexDigest(content, inputs);
     if (!this.byId.has(id)) {
       this.byId.set(id, { ...content, id, inputs });
-      this.metaById.set(id, meta);
+      this.metaById.set(id, typeof meta === "function" ? meta() : meta);
     }
     return id;
   }

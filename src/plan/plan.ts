@@ -4,7 +4,6 @@
  * vertex which targets need it, how it runs (native, cross, emulated) and
  * what it costs, and for the whole build what dedup saves.
  */
-import { alg, Graph } from "@dagrejs/graphlib";
 import { compileTarget, type CompiledTargetGraph } from "../compile/compile.js";
 import type { ImageResolver } from "../compile/image-config.js";
 import type { CompiledStage } from "../compile/target.js";
@@ -138,19 +137,23 @@ function uniqueSorted(platforms: readonly Platform[]): Platform[] {
   return sorted.filter((platform, index) => index === 0 || !samePlatform(platform, sorted[index - 1] as Platform));
 }
 
-/** One topological order of all targets' vertices (graphlib), stable for the same input. */
+/**
+ * One order of all targets' vertices with every input before its users.
+ * Each closure is such an order; taking the targets' closures one after the
+ * other and keeping each vertex's first appearance keeps that property, since
+ * a vertex first appears after all its inputs in the same closure.
+ */
 function mergedOrder(closures: readonly (readonly Vertex[])[]): Vertex[] {
-  const dag = new Graph({ directed: true });
-  const byId = new Map<Digest, Vertex>();
+  const seen = new Set<Digest>();
+  const order: Vertex[] = [];
   for (const closure of closures) {
     for (const vertex of closure) {
-      if (byId.has(vertex.id)) continue;
-      byId.set(vertex.id, vertex);
-      dag.setNode(vertex.id);
-      for (const input of vertex.inputs) dag.setEdge(input, vertex.id);
+      if (seen.has(vertex.id)) continue;
+      seen.add(vertex.id);
+      order.push(vertex);
     }
   }
-  return alg.topsort(dag).map((id: string) => byId.get(id as Digest) as Vertex);
+  return order;
 }
 
 /** Requested platforms compiled to the same build (TAGARCH) become one target published under each. */
