@@ -5,9 +5,9 @@
  * build bundles it (esbuild, code-split per command) into dist/cli: loading
  * chevrotain's hundreds of ES modules one by one costs ~180 ms, the bundle ~10.
  */
-import { readFileSync } from "node:fs";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./errors.js";
 import { ignoreClosedPipes, writeErr, writeOut } from "./io.js";
+import { dfcVersion } from "./version.js";
 
 interface Command {
   readonly summary: string;
@@ -16,6 +16,7 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   plan: { summary: "show the multi-platform build graph: shared, native, cross, emulated", load: () => import("./commands/plan.js") },
+  lint: { summary: "find multi-platform pitfalls for every target, plus BuildKit's build checks", load: () => import("./commands/lint.js") },
   outline: { summary: "the build args, secrets and SSH a target needs (BuildKit's --call=outline)", load: () => import("./commands/outline.js") },
   targets: {
     summary: "the stages a Dockerfile offers as targets (BuildKit's --call=targets)",
@@ -38,12 +39,6 @@ Run "dfc COMMAND --help" for a command's options.
 Exit status: 0 success, 1 the input has errors, 2 usage error.
 `;
 
-function version(): string {
-  // The CLI runs bundled from dist/cli/main.js.
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
-}
-
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "-h" || name === "--help" || name === "help") {
@@ -51,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === "--version" || name === "-V") {
-    writeOut(`dfc ${version()}\n`);
+    writeOut(`dfc ${dfcVersion()}\n`);
     return EXIT_OK;
   }
   const command = COMMANDS[name];

@@ -25,9 +25,10 @@ export const PLAN_OPTIONS = {
 export const PLAN_OPTIONS_HELP = `  --platform P[,P…]   target platforms (repeatable; default: the build platform)
   --target NAME       build this stage (default: the last one)
   --build-arg K=V     set a build argument (repeatable; K alone takes $K)
-  --build-platform P  the platform the build runs on (default: linux/<this machine's arch>)
-  --worker P          a machine that can run steps natively (repeatable;
-                      default: the build platform); steps no worker can run
+  --build-platform P  the platform the build runs on (default: the first
+                      --worker, else linux/<this machine's arch>)
+  --worker P          a machine that runs steps natively (repeatable; the
+                      build platform is always one); steps no worker can run
                       are emulated with QEMU
   --image-meta FILE   JSON: image reference → platforms and config
                       (see README); without it base images are unknown
@@ -80,7 +81,9 @@ interface PlanValues {
 }
 
 export async function planSettings(values: PlanValues): Promise<PlanSettings> {
-  const buildPlatform = platformOption("build-platform", values["build-platform"] ?? `linux/${HOST_ARCH[arch] ?? arch}`);
+  // The build runs on a worker: with --worker and no --build-platform, the first worker is the build machine.
+  const firstWorker = values.worker?.[0];
+  const buildPlatform = platformOption("build-platform", values["build-platform"] ?? firstWorker ?? `linux/${HOST_ARCH[arch] ?? arch}`);
   const platforms = (values.platform ?? []).flatMap((list) => list.split(",")).filter((spec) => spec.trim() !== "").map((spec) => platformOption("platform", spec));
   const buildArgs = new Map<string, string>();
   for (const arg of values["build-arg"] ?? []) {

@@ -61,7 +61,8 @@ export function compileTarget(dockerfile: Dockerfile, options: CompileOptions): 
   const buildArgs = options.buildArgs ?? new Map<string, string>();
   const meta = evaluateGlobalArgs(globalArgs, automaticArgs(options.buildPlatform, platform, target.name ?? ""), buildArgs, dockerfile.escape);
   const compiler = new StageCompiler(stages, meta, buildArgs, dockerfile.escape, options, platform);
-  const compiled = compiler.compile(target, target.location);
+  compiler.validateAll();
+  const compiled = compiler.compile(target);
   const stagesInOrder = [...compiler.done.values()].map((entry) => entry.stage).sort((a, b) => a.index - b.index);
   return {
     requested: options.target,
@@ -116,7 +117,6 @@ interface StageResult {
 class StageCompiler {
   readonly done = new Map<number, StageResult>();
   readonly vertexStages = new Map<Digest, number>();
-  private readonly active: StageDefinition[] = [];
   private contextId: Digest | undefined;
   private readonly resolver: ImageResolver;
 
@@ -135,22 +135,16 @@ class StageCompiler {
     return this.options.graph;
   }
 
-  /** Compiles a stage once; `reference` is where it is needed from (for cycle errors). */
-  compile(stage: StageDefinition, reference: Range): StageResult {
+  /**
+   * Compiles a stage once. Stages may only use earlier stages (FROM and
+   * --from reject later ones, as BuildKit does), so there are no cycles.
+   */
+  compile(stage: StageDefinition): StageResult {
     const done = this.done.get(stage.index);
     if (done !== undefined) return done;
-    if (this.active.includes(stage)) {
-      const cycle = [...this.active.slice(this.active.indexOf(stage)), stage].map(stageLabel).join(" → ");
-      throw new CompileError(`circular dependency between stages: ${cycle}`, reference);
-    }
-    this.active.push(stage);
-    try {
-      const result = this.build(stage);
-      this.done.set(stage.index, result);
-      return result;
-    } finally {
-      this.active.pop();
-    }
+    const result = this.build(stage);
+    this.done.set(stage.index, result);
+    return result;
   }
 
   private build(stage: StageDefinition): StageResult {
@@ -165,7 +159,7 @@ class StageCompiler {
     let pinnedToBuild: boolean;
     if (baseStage !== undefined) {
       // `FROM <stage>` continues that stage on its platform; a --platform flag does not re-platform it.
-      const parent = this.compile(baseStage, from.image.range);
+      const parent = this.compile(baseStage);
       state = stateFromStage(parent.state);
       base = { kind: "stage", index: baseStage.index };
       platformSource = "base-stage";
@@ -186,7 +180,7 @@ class StageCompiler {
       }
     }
     const commands = [...this.triggers(state, stage), ...stage.commands];
-    const context = this.dispatchContext(stage, commands.length + 1, state.platform);
+    const context = this.dispatchContext(stage, commands.length + 1);
     commands.forEach((command, offset) => {
       this.options.observer?.command(stage, command, state);
       if (command.kind === "ARG") this.declareArgs(command, state);
@@ -205,6 +199,31 @@ class StageCompiler {
       configKnown: state.configKnown,
     };
     return { stage: compiled, state };
+  }
+
+  /**
+   * BuildKit checks every stage's base name and platform, and every --from,
+   * before it builds anything, so a broken stage fails the build even when
+   * the target does not need it.
+   */
+  validateAll(): void {
+    for (const stage of this.stages) {
+      const from = stage.from;
+      const baseName = expandWith(from.image.value, this.meta, from.image.range, this.escape);
+      if (baseName === "") throw new CompileError(`base name (${from.image.value}) should not be blank`, from.image.range);
+      if (from.platform !== null) this.parseFlagPlatform(from.platform.value, from.platform.range);
+      if (findStage(this.stages.slice(0, stage.index), baseName, false) === undefined && baseName.toLowerCase() !== "scratch") this.imageRef(baseName, from.image.range);
+      for (const command of stage.commands) {
+        if (command.kind !== "COPY" || command.from === null || !/^[0-9]+$/.test(command.from.value)) continue;
+        const index = Number(command.from.value);
+        if (index >= this.stages.length) {
+          throw new CompileError(`stage index ${index} is out of range (the Dockerfile has ${this.stages.length} stages)`, command.from.range);
+        }
+        if (index >= stage.index) {
+          throw new CompileError(`cannot copy from stage "${command.from.value}", it needs to be defined before current stage "${stageLabel(stage)}"`, command.from.range);
+        }
+      }
+    }
   }
 
   private parseFlagPlatform(raw: string, range: Range): Platform {
@@ -238,7 +257,8 @@ class StageCompiler {
     state.config.onbuild = [];
     return triggers.map((text) => {
       try {
-        const [instruction] = instructionsOf(parseDockerfile(text).body);
+        // Parsed on the child's FROM line, where BuildKit places a trigger's errors and steps.
+        const [instruction] = instructionsOf(parseDockerfile("\n".repeat(stage.from.source.range.start.line - 1) + text).body);
         if (instruction === undefined) throw new CompileError(`empty ONBUILD trigger`, stage.from.source.range);
         return toCommand(instruction, { escape: this.escape });
       } catch (error) {
@@ -261,13 +281,13 @@ class StageCompiler {
     }
   }
 
-  private dispatchContext(stage: StageDefinition, steps: number, platform: Platform): DispatchContext {
+  private dispatchContext(stage: StageDefinition, steps: number): DispatchContext {
     return {
       graph: this.graph,
       escape: this.escape,
       stage: stageLabel(stage),
       steps,
-      resolveFrom: (reference, range) => this.resolveFrom(reference, range, stage, platform),
+      resolveFrom: (reference, range, use) => this.resolveFrom(reference, range, stage, use),
       context: () => this.context(),
       created: (id) => {
         if (!this.vertexStages.has(id)) this.vertexStages.set(id, stage.index);
@@ -275,18 +295,29 @@ class StageCompiler {
     };
   }
 
-  /** `--from` / `from=`: a stage by name or index, else an image for the stage's platform. */
-  private resolveFrom(reference: string, range: Range, current: StageDefinition, platform: Platform): Digest | null {
+  /**
+   * `--from` / `from=`: an earlier stage by name or index, else an image. An
+   * image named here has no platform of its own, so BuildKit resolves it for
+   * the target platform, whatever the stage's platform is.
+   */
+  private resolveFrom(reference: string, range: Range, current: StageDefinition, use: "copy" | "mount"): Digest | null {
     const stage = findStage(this.stages, reference, true);
     if (stage !== undefined) {
-      if (stage.index === current.index) throw new CompileError(`stage "${stageLabel(stage)}" cannot copy from itself`, range);
-      return this.compile(stage, range).stage.root;
+      if (stage.index >= current.index) {
+        throw new CompileError(
+          use === "copy"
+            ? `cannot copy from stage "${stageLabel(stage)}", it needs to be defined before current stage "${stageLabel(current)}"`
+            : `cannot mount from stage "${stageLabel(stage)}", stage needs to be defined before current command`,
+          range,
+        );
+      }
+      return this.compile(stage).stage.root;
     }
     if (/^[0-9]+$/.test(reference)) {
       throw new CompileError(`stage index ${reference} is out of range (the Dockerfile has ${this.stages.length} stages)`, range);
     }
     const ref = this.imageRef(reference, range);
-    return this.imageSource(ref, platform, current, `load ${ref}`, range, 1);
+    return this.imageSource(ref, this.platform, current, `load ${ref}`, range, 1);
   }
 
   private context(): Digest {

@@ -26,12 +26,24 @@ export interface DispatchContext {
   readonly stage: string;
   /** Number of steps in the stage (FROM included), for `[stage n/m]`. */
   readonly steps: number;
-  /** The root file system of a stage or image named by `--from` / `from=`. */
-  resolveFrom(reference: string, range: Range): Digest | null;
+  /** The root file system of a stage or image named by `COPY --from` or `RUN --mount from=`. */
+  resolveFrom(reference: string, range: Range, use: "copy" | "mount"): Digest | null;
   /** The build context (one local source for the whole build). */
   context(): Digest;
   /** Records which stage produced a vertex. */
   created(id: Digest): void;
+}
+
+/**
+ * A path in the stage's file system. On Windows BuildKit keeps paths on the
+ * system drive and stores them without the drive letter and with forward
+ * slashes (`C:\\src` is `/src`).
+ */
+export function systemPath(path: string, state: StageState, range: Range): string {
+  if (state.platform.os !== "windows") return path;
+  const drive = /^([A-Za-z]):/.exec(path);
+  if (drive !== null && drive[1]?.toUpperCase() !== "C") throw new CompileError(`the path ${path} is not on the system drive (C:)`, range);
+  return path.slice(drive === null ? 0 : 2).replace(/\\/g, "/");
 }
 
 /** Expands one word with the stage's environment; expansion errors point at the word. */
@@ -66,7 +78,7 @@ export function dispatch(command: Command, state: StageState, context: DispatchC
       state.root = dispatchCopy(command, state, context, add, word);
       return;
     case "WORKDIR": {
-      const workdir = posix.resolve(state.config.workdir || "/", word(command.path));
+      const workdir = posix.resolve(state.config.workdir || "/", systemPath(word(command.path), state, command.path.range));
       state.config.workdir = workdir;
       // BuildKit creates the directory (as the current user) unless it is the root.
       if (workdir !== "/") {
@@ -196,9 +208,9 @@ function execMount(mount: Mount, state: StageState, context: DispatchContext, in
     if (Number.isNaN(parsed)) throw new CompileError(`invalid number "${value}" in --mount`, mount.range);
     return parsed;
   };
-  const target = (value: string | null): string => posix.resolve(state.config.workdir || "/", text(value, "."));
+  const target = (value: string | null): string => posix.resolve(state.config.workdir || "/", systemPath(text(value, "."), state, mount.range));
   const from = (reference: string | null): number | null => {
-    const root = reference === null ? context.context() : context.resolveFrom(reference, mount.range);
+    const root = reference === null ? context.context() : context.resolveFrom(reference, mount.range, "mount");
     return root === null ? null : inputs.index(root);
   };
   switch (mount.type) {
@@ -258,12 +270,12 @@ function dispatchCopy(command: CopyCommand | AddCommand, state: StageState, cont
   const inputs = new Inputs();
   const link = command.link;
   const base = link || state.root === null ? null : inputs.index(state.root);
-  const dest = destination(word(command.dest), state.config.workdir);
+  const dest = destination(systemPath(word(command.dest), state, command.dest.range), state.config.workdir);
   const chown = command.chown === null ? null : word(command.chown);
   const chmod = command.chmod === null ? null : word(command.chmod);
   const exclude = command.exclude.map(word);
   const from = command.kind === "COPY" && command.from !== null ? command.from : null;
-  const fromRoot = from === null ? undefined : context.resolveFrom(word(from), from.range);
+  const fromRoot = from === null ? undefined : context.resolveFrom(word(from), from.range, "copy");
   const actions: FileAction[] = [];
   const copy = (input: number, src: string, unpack: boolean): void => {
     actions.push({
@@ -282,7 +294,8 @@ function dispatchCopy(command: CopyCommand | AddCommand, state: StageState, cont
     });
   };
   for (const sourceWord of command.sources) {
-    const path = word(sourceWord);
+    const raw = word(sourceWord);
+    const path = isGit(raw) || isUrl(raw) ? raw : systemPath(raw, state, sourceWord.range);
     if (command.kind === "ADD" && (isGit(path) || isUrl(path))) {
       const source: SourceSpec = isGit(path)
         ? { type: "git", url: path, ref: null, keepGitDir: command.keepGitDir }

@@ -70,13 +70,17 @@ export function stateFromConfig(root: Digest | null, platform: Platform, config:
   };
 }
 
-/** A stage built `FROM` another: same file system and config, its own ARG scope (BuildKit clears build args per stage). */
+/**
+ * A stage built `FROM` another continues it: same file system and config,
+ * and the ARGs declared there stay declared with their values (BuildKit
+ * copies the base stage's build args, moby/buildkit#5381).
+ */
 export function stateFromStage(base: StageState): StageState {
   return {
     root: base.root,
     platform: base.platform,
-    runEnv: new Map(base.config.env),
-    declaredArgs: new Set(),
+    runEnv: new Map(base.runEnv),
+    declaredArgs: new Set(base.declaredArgs),
     config: { ...base.config, env: new Map(base.config.env), onbuild: [...base.config.onbuild], labels: new Map(base.config.labels) },
     configKnown: base.configKnown,
   };

@@ -26,9 +26,10 @@ function rows(plan: Plan): Row[] {
     if (row === undefined) byKey.set(key, { stage, name: planned.meta.name, mode, vertices: [planned] });
     else row.vertices.push(planned);
   }
-  // Stage by stage in Dockerfile order (the build context first), steps in build order within each.
-  const order = (stage: string): number => plan.stages.get(stage)?.index ?? -1;
-  return [...byKey.values()].sort((a, b) => order(a.stage) - order(b.stage));
+  // Stage by stage in Dockerfile order (the build context first), steps in source order within each.
+  const order = (stage: string): number => plan.stages.get(stage)?.[0]?.index ?? -1;
+  const line = (row: Row): number => row.vertices[0]?.meta.location?.start.line ?? 0;
+  return [...byKey.values()].sort((a, b) => order(a.stage) - order(b.stage) || line(a) - line(b));
 }
 
 function shortPlatform(platform: string): string {
@@ -56,24 +57,30 @@ export function renderPlanText(plan: Plan, color = false): string {
   for (const row of rows(plan)) {
     if (row.stage !== stage) {
       stage = row.stage;
-      const info = plan.stages.get(stage);
-      const where = info === undefined ? "" : info.pinnedToBuild ? `  on ${plan.buildPlatform} (pinned to the build platform)` : info.platformSource === "base-stage" ? "  on its base stage's platform" : "";
+      const compiled = plan.stages.get(stage) ?? [];
+      const where =
+        compiled.length > 0 && compiled.every((info) => info.pinnedToBuild)
+          ? `  on ${plan.buildPlatform} (pinned to the build platform)`
+          : compiled.length > 0 && compiled.every((info) => info.platformSource === "base-stage")
+            ? "  on its base stage's platform"
+            : "";
       out.push("", paint(color, "1", `stage ${stage}`) + where);
     }
     const cost = row.vertices.reduce((sum, planned) => sum + planned.cost, 0);
-    const mode = row.mode === "emulated" ? paint(color, "33", row.mode.padEnd(9)) : row.mode.padEnd(9);
+    const mode = row.mode === "emulated" || row.mode === "unsupported" ? paint(color, "33", row.mode.padEnd(11)) : row.mode.padEnd(11);
     const label = targetsLabel(row, all).padEnd(14);
     const name = row.name.replace(/^\[[^\]]*\]\s*/, "");
     out.push(`  ${label} ${mode} ${cost.toFixed(1).padStart(6)}  ${clip(name, 44)}`);
   }
   const { summary } = plan;
+  const unsupported = plan.vertices.filter((planned) => planned.mode === "unsupported").length;
   const saving = summary.costWithoutDedup - summary.cost;
   const percent = summary.costWithoutDedup === 0 ? 0 : Math.round((100 * saving) / summary.costWithoutDedup);
   out.push(
     "",
     paint(color, "1", "Summary"),
     `  vertices       ${summary.vertices} (${summary.shared} shared by several targets, built once)`,
-    `  exec steps     ${summary.emulated} emulated (QEMU), ${summary.cross} cross-compiled on ${plan.buildPlatform}`,
+    `  exec steps     ${summary.emulated} emulated (QEMU), ${summary.cross} cross-compiled on ${plan.buildPlatform}${unsupported > 0 ? `, ${unsupported} with no worker of their OS` : ""}`,
     `  estimated cost ${summary.cost.toFixed(1)} (each target on its own: ${summary.costWithoutDedup.toFixed(1)}; dedup saves ${percent}%)`,
     `  critical path  ${summary.criticalPath.cost.toFixed(1)} over ${summary.criticalPath.vertices.length} steps`,
     `  (* runs natively on a compatible worker; costs in the model's rough seconds)`,

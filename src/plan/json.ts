@@ -18,7 +18,7 @@ export interface PlanJson {
     platform: string | null;
     targets: readonly string[];
     shared: boolean;
-    mode: "native" | "cross" | "emulated" | null;
+    mode: "native" | "cross" | "emulated" | "unsupported" | null;
     worker: string | null;
     compatible: boolean;
     stage: string | null;
@@ -77,7 +77,7 @@ export function planToJson(plan: Plan): PlanJson {
       cross: summary.cross,
       cost: summary.cost,
       costWithoutDedup: summary.costWithoutDedup,
-      saving: summary.costWithoutDedup - summary.cost,
+      saving: Math.round((summary.costWithoutDedup - summary.cost) * 10) / 10,
       criticalPath: summary.criticalPath,
     },
   };

@@ -67,13 +67,14 @@ export interface Plan {
   /** Inputs before the vertices that use them. */
   readonly vertices: readonly PlannedVertex[];
   readonly summary: PlanSummary;
-  /** Stages by label, for grouping (platform and pinning as compiled for the first target using them). */
-  readonly stages: ReadonlyMap<string, CompiledStage>;
+  /** Stages by label, as compiled for each target that uses them. */
+  readonly stages: ReadonlyMap<string, readonly CompiledStage[]>;
 }
 
 export function planBuild(dockerfile: Dockerfile, options: PlanOptions): Plan {
   const platforms = uniqueSorted(options.platforms);
-  const workers = options.workers !== undefined && options.workers.length > 0 ? options.workers : [options.buildPlatform];
+  // The build platform is the machine the build runs on, so it is always one of the workers.
+  const workers = uniqueSorted([options.buildPlatform, ...(options.workers ?? [])]);
   const model = options.costModel ?? DEFAULT_COST_MODEL;
   const graph = new BuildGraph();
   const compiled = platforms.map((target) =>
@@ -211,12 +212,12 @@ function criticalPath(vertices: readonly PlannedVertex[]): PlanSummary["critical
   return { cost: round(end === null ? 0 : (best.get(end)?.cost ?? 0)), vertices: chain };
 }
 
-function stagesByLabel(compiled: readonly CompiledTargetGraph[]): Map<string, CompiledStage> {
-  const stages = new Map<string, CompiledStage>();
+function stagesByLabel(compiled: readonly CompiledTargetGraph[]): Map<string, CompiledStage[]> {
+  const stages = new Map<string, CompiledStage[]>();
   for (const target of compiled) {
     for (const stage of target.stages) {
       const label = stage.name ?? `stage-${stage.index}`;
-      if (!stages.has(label)) stages.set(label, stage);
+      stages.set(label, [...(stages.get(label) ?? []), stage]);
     }
   }
   return stages;

@@ -29,7 +29,7 @@ export const planJsonSchema = z.object({
       platform: platform.nullable(),
       targets: z.array(platform).describe("every requested platform whose graph contains this vertex"),
       shared: z.boolean().describe("built once for several targets"),
-      mode: z.enum(["native", "cross", "emulated"]).nullable().describe("exec vertices only"),
+      mode: z.enum(["native", "cross", "emulated", "unsupported"]).nullable().describe("exec vertices only; unsupported: no worker has the operating system"),
       worker: platform.nullable(),
       compatible: z.boolean().describe("native on a worker of another, compatible platform"),
       stage: z.string().nullable(),
