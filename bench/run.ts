@@ -12,12 +12,14 @@
 import { cpus, totalmem } from "node:os";
 import { collector, sinkValue, type Benchmark, type Json, type Reporter } from "./harness.js";
 import { parseBenchmark } from "./parse.js";
+import { lintBenchmark } from "./lint.js";
 import { planBenchmark } from "./plan.js";
 
 /** Every benchmark, in the order `npm run bench` runs them. Adding one is one line here. */
 const BENCHMARKS: readonly Benchmark[] = [
   parseBenchmark,
   planBenchmark,
+  lintBenchmark,
 ];
 
 function usage(): string {

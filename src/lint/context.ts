@@ -10,7 +10,7 @@ import type { Command } from "../compile/instructions/index.js";
 import type { StageDefinition } from "../compile/stages.js";
 import type { CompiledStage } from "../compile/target.js";
 import { BuildGraph } from "../graph/graph.js";
-import { planBuild, type Plan } from "../plan/plan.js";
+import { planCompiled, uniqueSorted, type Plan } from "../plan/plan.js";
 import { formatPlatform, type Platform } from "../platform/index.js";
 import { instructionsOf, type Dockerfile, type Instruction } from "../syntax/ast.js";
 import { SourceError } from "../syntax/errors.js";
@@ -67,10 +67,10 @@ class StepRecorder implements CompileObserver {
   }
 }
 
-function targetView(input: LintInput, platform: Platform): TargetView {
+function targetView(input: LintInput, platform: Platform, graph: BuildGraph): TargetView {
   const recorder = new StepRecorder();
   try {
-    const compiled = compileTarget(input.dockerfile, { ...input, target: platform, graph: new BuildGraph(), observer: recorder });
+    const compiled = compileTarget(input.dockerfile, { ...input, target: platform, graph, observer: recorder });
     const stages = new Map(compiled.stages.map((stage) => [stage.index, stage]));
     const steps = recorder.pending.flatMap((step) => {
       const stage = stages.get(step.definition.index);
@@ -84,12 +84,13 @@ function targetView(input: LintInput, platform: Platform): TargetView {
 }
 
 export function analyze(input: LintInput, report: (report: Report) => void): LintContext {
-  const targets = input.platforms.map((platform) => targetView(input, platform));
-  let plan: Plan | null = null;
-  if (targets.every((target) => target.compiled !== null)) {
-    plan = planBuild(input.dockerfile, { ...input, platforms: input.platforms });
-  }
-  return { ...input, instructions: instructionsOf(input.dockerfile.body), targets, plan, report };
+  // One graph for all targets, as the planner builds it, so the plan reuses this compile.
+  const graph = new BuildGraph();
+  const platforms = uniqueSorted(input.platforms);
+  const targets = platforms.map((platform) => targetView(input, platform, graph));
+  const compiled = targets.flatMap((target) => (target.compiled === null ? [] : [target.compiled]));
+  const plan = compiled.length === targets.length ? planCompiled(compiled, graph, input) : null;
+  return { ...input, platforms, instructions: instructionsOf(input.dockerfile.body), targets, plan, report };
 }
 
 /** `linux/arm64` and friends, for messages. */

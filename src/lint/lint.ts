@@ -105,9 +105,11 @@ export function lintSource(file: string, source: string, options: LintOptions): 
   const lines = source.replace(/^\ufeff/, "").split("\n");
   const all = [...merged.values()].map(({ finding: item, platforms: applies }) => ({ ...item, platforms: platforms.filter((platform) => applies.has(platform)) }));
   // A rule that explains a compile error (UnknownArchitecture, say) says it better than the bare error.
-  const explained = new Set(all.filter((item) => item.rule !== "CompileError").map((item) => `${item.line}:${item.column}`));
+  const explaining = new Set((options.rules ?? RULES).filter((rule) => rule.explainsCompileError === true).map((rule) => rule.name));
+  const at = (item: Finding): string => `${item.line}:${item.column}-${item.endLine}:${item.endColumn}`;
+  const explained = new Set(all.filter((item) => explaining.has(item.rule)).map(at));
   return all
-    .filter((item) => item.rule !== "CompileError" || !explained.has(`${item.line}:${item.column}`))
+    .filter((item) => item.rule !== "CompileError" || !explained.has(at(item)))
     .filter((item) => !ignored(lines, item))
     .sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
 }

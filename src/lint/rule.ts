@@ -19,6 +19,12 @@ export interface RuleMeta {
   readonly experimental: boolean;
   /** One sentence: what the rule finds. */
   readonly description: string;
+  /**
+   * The rule explains a compile error better than the error itself (an
+   * unknown IFARCH name, say): a compile error at exactly the range of one of
+   * its findings is not reported separately.
+   */
+  readonly explainsCompileError?: boolean;
 }
 
 export interface Rule extends RuleMeta {

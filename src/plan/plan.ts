@@ -72,12 +72,8 @@ export interface Plan {
 }
 
 export function planBuild(dockerfile: Dockerfile, options: PlanOptions): Plan {
-  const platforms = uniqueSorted(options.platforms);
-  // The build platform is the machine the build runs on, so it is always one of the workers.
-  const workers = uniqueSorted([options.buildPlatform, ...(options.workers ?? [])]);
-  const model = options.costModel ?? DEFAULT_COST_MODEL;
   const graph = new BuildGraph();
-  const compiled = platforms.map((target) =>
+  const compiled = uniqueSorted(options.platforms).map((target) =>
     compileTarget(dockerfile, {
       target,
       buildPlatform: options.buildPlatform,
@@ -87,6 +83,17 @@ export function planBuild(dockerfile: Dockerfile, options: PlanOptions): Plan {
       graph,
     }),
   );
+  return planCompiled(compiled, graph, options);
+}
+
+/**
+ * The plan for targets already compiled into one graph (in platform order),
+ * for callers that compile themselves (the linter watches the compile).
+ */
+export function planCompiled(compiled: readonly CompiledTargetGraph[], graph: BuildGraph, options: Pick<PlanOptions, "buildPlatform" | "workers" | "costModel">): Plan {
+  // The build platform is the machine the build runs on, so it is always one of the workers.
+  const workers = uniqueSorted([options.buildPlatform, ...(options.workers ?? [])]);
+  const model = options.costModel ?? DEFAULT_COST_MODEL;
 
   const users = new Map<Digest, Platform[]>();
   const stageOf = new Map<Digest, CompiledStage>();
@@ -133,7 +140,7 @@ export function planBuild(dockerfile: Dockerfile, options: PlanOptions): Plan {
   };
 }
 
-function uniqueSorted(platforms: readonly Platform[]): Platform[] {
+export function uniqueSorted(platforms: readonly Platform[]): Platform[] {
   const sorted = [...platforms].sort(comparePlatforms);
   return sorted.filter((platform, index) => index === 0 || !samePlatform(platform, sorted[index - 1] as Platform));
 }

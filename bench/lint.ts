@@ -1,0 +1,85 @@
+/**
+ * The linter benchmark: lint every corpus file in one process, files per
+ * second, with dfc (all rules, for linux/amd64 and linux/arm64: each file is
+ * compiled and planned for both) and, in the same run, the two npm linters
+ * people use: dockerfilelint and dockerfile-utils' validate. They check
+ * different things (neither plans or knows platforms); the ratio is reported
+ * anyway, as the brief asks.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
+import { join, relative } from "node:path";
+import { validate } from "dockerfile-utils";
+import { lintSource } from "../src/lint/lint.js";
+import { parsePlatform } from "../src/platform/index.js";
+import { compare, consume, fmt, repoRoot, round, table, type BenchOptions, type Benchmark, type Json, type Reporter } from "./harness.js";
+
+const require = createRequire(import.meta.url);
+const dockerfilelint = require("dockerfilelint") as { run(configDirectory: string, content: string): unknown[] };
+
+const PLATFORMS = [parsePlatform("linux/amd64"), parsePlatform("linux/arm64")];
+const BUILD = parsePlatform("linux/amd64");
+
+function corpus(): { name: string; text: string }[] {
+  const root = join(repoRoot(), "corpus", "real");
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name !== "SOURCES.tsv")
+    .map((entry) => ({ name: relative(root, join(entry.parentPath, entry.name)), text: readFileSync(join(entry.parentPath, entry.name), "utf8") }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export const lintBenchmark: Benchmark = {
+  name: "lint",
+  title: "linter: the whole corpus in one process",
+  run(out: Reporter, options: BenchOptions): Json {
+    const files = corpus();
+    // dockerfilelint looks for a .dockerfilelintrc in the directory it is given: give it an empty one.
+    const noConfig = mkdtempSync(join(tmpdir(), "dfc-bench-"));
+    let findings = 0;
+    // A peer that throws on a file is counted, not fatal (as in the parse benchmark).
+    const crashes = new Map<string, Set<string>>();
+    const attempt = (linter: string, file: string, run: () => unknown): void => {
+      try {
+        consume(run());
+      } catch {
+        crashes.set(linter, (crashes.get(linter) ?? new Set()).add(file));
+      }
+    };
+    const dfc = (): void => {
+      for (const file of files) {
+        const result = lintSource(file.name, file.text, { platforms: PLATFORMS, buildPlatform: BUILD });
+        findings += result.length;
+        consume(result);
+      }
+    };
+    const stats = compare(
+      [
+        { name: "dfc", run: dfc },
+        { name: "dockerfilelint", run: () => files.forEach((file) => attempt("dockerfilelint", file.name, () => dockerfilelint.run(noConfig, file.text))) },
+        { name: "dockerfile-utils", run: () => files.forEach((file) => attempt("dockerfile-utils", file.name, () => validate(file.text))) },
+      ],
+      { warmup: options.quick ? 1 : 2, warmupMs: options.quick ? 50 : 500, minReps: options.quick ? 2 : 5, maxReps: options.quick ? 3 : 30, budgetMs: options.quick ? 400 : 4000 },
+    );
+    const perSecond = (name: string): number => files.length / ((stats.get(name)?.medianMs ?? Number.NaN) / 1000);
+    const rows = ["dfc", "dockerfilelint", "dockerfile-utils"].map((name) => [name, fmt(stats.get(name)?.medianMs ?? Number.NaN), fmt(perSecond(name))]);
+    out.line(`${files.length} corpus files; dfc lints each for linux/amd64 and linux/arm64 (parse, compile, plan, all rules)`);
+    out.line();
+    for (const line of table(["linter", "ms (corpus)", "files/s"], rows)) out.line(`   ${line}`);
+    out.line();
+    const ratios = {
+      dockerfilelint: perSecond("dfc") / perSecond("dockerfilelint"),
+      dockerfileUtils: perSecond("dfc") / perSecond("dockerfile-utils"),
+    };
+    out.line(`   dfc / dockerfilelint    ${fmt(ratios.dockerfilelint, 3)}x   (>1: dfc is faster)`);
+    out.line(`   dfc / dockerfile-utils  ${fmt(ratios.dockerfileUtils, 3)}x`);
+    for (const [linter, names] of crashes) out.line(`   ${linter} threw on ${names.size} file(s): ${[...names].join(", ")}`);
+    return {
+      files: files.length,
+      filesPerSecond: { dfc: round(perSecond("dfc")), dockerfilelint: round(perSecond("dockerfilelint")), dockerfileUtils: round(perSecond("dockerfile-utils")) },
+      ratios: { dockerfilelint: round(ratios.dockerfilelint), dockerfileUtils: round(ratios.dockerfileUtils) },
+      findingsCounted: findings > 0,
+      peerCrashes: Object.fromEntries([...crashes].map(([linter, names]) => [linter, [...names]])),
+    };
+  },
+};

@@ -1,0 +1,70 @@
+/**
+ * DuplicateStageName (BuildKit): two stages with the same name (compared
+ * case-insensitively, as BuildKit lower-cases stage names).
+ *
+ * Why: `FROM name` and `--from=name` can then mean either stage, and which
+ * one is picked depends on where the reference is; renaming one of them
+ * makes every reference unambiguous.
+ *
+ * Stages are counted per requested platform, after IFARCH blocks are
+ * resolved: the same name in two blocks that never apply to the same
+ * platform (the usual way to give each architecture its own stage) is fine.
+ */
+import { CompileError } from "../../compile/errors.js";
+import { resolveArchBlocks } from "../../compile/ifarch.js";
+import type { Instruction, Word } from "../../syntax/ast.js";
+import { goQuote } from "../../syntax/go-quote.js";
+import type { LintContext, TargetView } from "../context.js";
+import type { Rule } from "../rule.js";
+
+/** `AS` in any case (Go's case folding also maps the long s, ſ, to s). */
+const AS_KEYWORD = /^[aA][sSſ]$/;
+/** BuildKit's rule for a (lower-cased) stage name; other names are the compiler's error. */
+const VALID_STAGE_NAME = /^[a-z][a-z0-9_.-]*$/;
+
+/** Each requested platform with the instructions it keeps once IFARCH blocks are resolved. */
+function platformViews(context: LintContext): { target: TargetView; instructions: readonly Instruction[] }[] {
+  return context.targets.flatMap((target) => {
+    try {
+      return [{ target, instructions: resolveArchBlocks(context.dockerfile.body, target.compiled?.platform ?? target.platform).instructions }];
+    } catch (error) {
+      if (error instanceof CompileError) return []; // unknown architecture name: reported as a compile error
+      throw error;
+    }
+  });
+}
+
+function stageName(instruction: Instruction): Word | null {
+  if (instruction.kind !== "FROM" || instruction.args.length !== 3) return null;
+  const [, as, name] = instruction.args;
+  if (as === undefined || name === undefined || !AS_KEYWORD.test(as.value)) return null;
+  return VALID_STAGE_NAME.test(name.value.toLowerCase()) ? name : null;
+}
+
+export const rule: Rule = {
+  name: "DuplicateStageName",
+  origin: "buildkit",
+  severity: "warning",
+  experimental: false,
+  description: "Stage names should be unique.",
+  check(context) {
+    for (const { target, instructions } of platformViews(context)) {
+      const first = new Map<string, Word>();
+      for (const instruction of instructions) {
+        const name = stageName(instruction);
+        if (name === null) continue;
+        const lower = name.value.toLowerCase();
+        const earlier = first.get(lower);
+        if (earlier === undefined) {
+          first.set(lower, name);
+          continue;
+        }
+        context.report({
+          range: name.range,
+          message: `Duplicate stage name ${goQuote(lower)}, stage names should be unique: rename this stage or the one on line ${earlier.range.start.line}`,
+          platforms: [target.platform],
+        });
+      }
+    }
+  },
+};
