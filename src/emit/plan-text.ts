@@ -69,7 +69,8 @@ export function renderPlanText(plan: Plan, color = false): string {
     const cost = row.vertices.reduce((sum, planned) => sum + planned.cost, 0);
     const mode = row.mode === "emulated" || row.mode === "unsupported" ? paint(color, "33", row.mode.padEnd(11)) : row.mode.padEnd(11);
     const label = targetsLabel(row, all).padEnd(14);
-    const name = row.name.replace(/^\[[^\]]*\]\s*/, "");
+    // RUN's flags (mounts, network) would crowd out the command itself in 44 columns.
+    const name = row.name.replace(/^\[[^\]]*\]\s*/, "").replace(/^(RUN)\s+(?:--\S+\s+)+/i, "$1 ");
     out.push(`  ${label} ${mode} ${cost.toFixed(1).padStart(6)}  ${clip(name, 44)}`);
   }
   const { summary } = plan;
