@@ -5,6 +5,8 @@
  * multi-target plan. Built once per file; rules only read it.
  */
 import { compileTarget, type CompiledTargetGraph, type CompileObserver } from "../compile/compile.js";
+import { CompileError } from "../compile/errors.js";
+import { resolveArchBlocks } from "../compile/ifarch.js";
 import type { ImageResolver } from "../compile/image-config.js";
 import type { Command } from "../compile/instructions/index.js";
 import type { StageDefinition } from "../compile/stages.js";
@@ -29,6 +31,12 @@ export interface Step {
 export interface TargetView {
   /** The requested platform. */
   readonly platform: Platform;
+  /**
+   * Every instruction the target keeps once IFARCH blocks are resolved (for
+   * the platform it is built for), in all stages, needed or not; empty when
+   * an unknown architecture name makes that impossible.
+   */
+  readonly instructions: readonly Instruction[];
   /** Null when the Dockerfile does not compile for it (see `error`). */
   readonly compiled: CompiledTargetGraph | null;
   readonly error: SourceError | null;
@@ -67,6 +75,15 @@ class StepRecorder implements CompileObserver {
   }
 }
 
+function keptInstructions(dockerfile: Dockerfile, platform: Platform): readonly Instruction[] {
+  try {
+    return resolveArchBlocks(dockerfile.body, platform).instructions;
+  } catch (error) {
+    if (error instanceof CompileError) return []; // an unknown architecture name, reported as such
+    throw error;
+  }
+}
+
 function targetView(input: LintInput, platform: Platform, graph: BuildGraph): TargetView {
   const recorder = new StepRecorder();
   try {
@@ -76,10 +93,10 @@ function targetView(input: LintInput, platform: Platform, graph: BuildGraph): Ta
       const stage = stages.get(step.definition.index);
       return stage === undefined ? [] : [{ ...step, stage }];
     });
-    return { platform, compiled, error: null, steps };
+    return { platform, instructions: keptInstructions(input.dockerfile, compiled.platform), compiled, error: null, steps };
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
-    return { platform, compiled: null, error, steps: [] };
+    return { platform, instructions: keptInstructions(input.dockerfile, platform), compiled: null, error, steps: [] };
   }
 }
 

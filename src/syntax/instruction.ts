@@ -44,7 +44,7 @@ export function parseInstruction(text: string, from: number, to: number, context
   const [start, end] = trimmedBounds(text, from, to);
   let keywordEnd = start;
   while (keywordEnd < end && !isArgumentSeparator(text.charCodeAt(keywordEnd))) keywordEnd++;
-  const keyword = makeWord(text, { value: text.slice(start, keywordEnd), start, end: keywordEnd }, context.map);
+  const keyword = makeWord({ value: text.slice(start, keywordEnd), start, end: keywordEnd }, context.map);
   let flags: Flag[] = [];
   let argsStart = end;
   let argsEnd = end;
@@ -133,7 +133,7 @@ function rejectFlags(kind: string, flags: readonly Flag[]): void {
   if (first !== undefined) throw new DockerfileSyntaxError(`${kind} does not take flags`, first.range);
 }
 
-function makeWord(text: string, span: WordSpan, map: LineMap): Word {
+function makeWord(span: WordSpan, map: LineMap): Word {
   return { value: span.value, range: map.range(span.start, span.end) };
 }
 
@@ -159,7 +159,7 @@ class Arguments {
   }
 
   private word(span: WordSpan): Word {
-    return makeWord(this.text, span, this.context.map);
+    return makeWord(span, this.context.map);
   }
 
   private fail(message: string, start = this.start, end = this.end): never {

@@ -1,7 +1,7 @@
 import { parseDockerfile, dumpBuildkit } from "../../syntax/index.js";
 import { AST_SCHEMA_VERSION } from "../../syntax/schema-version.js";
 import { oneOf, parseCommandLine } from "../args.js";
-import { EXIT_FAILURE, EXIT_OK, UsageError } from "../errors.js";
+import { EXIT_OK, UsageError } from "../errors.js";
 import { readInput, writeOut } from "../io.js";
 import { reportSourceError } from "../report.js";
 

@@ -10,29 +10,14 @@
  * resolved: the same name in two blocks that never apply to the same
  * platform (the usual way to give each architecture its own stage) is fine.
  */
-import { CompileError } from "../../compile/errors.js";
-import { resolveArchBlocks } from "../../compile/ifarch.js";
 import type { Instruction, Word } from "../../syntax/ast.js";
 import { goQuote } from "../../syntax/go-quote.js";
-import type { LintContext, TargetView } from "../context.js";
 import type { Rule } from "../rule.js";
 
 /** `AS` in any case (Go's case folding also maps the long s, ſ, to s). */
 const AS_KEYWORD = /^[aA][sSſ]$/;
 /** BuildKit's rule for a (lower-cased) stage name; other names are the compiler's error. */
 const VALID_STAGE_NAME = /^[a-z][a-z0-9_.-]*$/;
-
-/** Each requested platform with the instructions it keeps once IFARCH blocks are resolved. */
-function platformViews(context: LintContext): { target: TargetView; instructions: readonly Instruction[] }[] {
-  return context.targets.flatMap((target) => {
-    try {
-      return [{ target, instructions: resolveArchBlocks(context.dockerfile.body, target.compiled?.platform ?? target.platform).instructions }];
-    } catch (error) {
-      if (error instanceof CompileError) return []; // unknown architecture name: reported as a compile error
-      throw error;
-    }
-  });
-}
 
 function stageName(instruction: Instruction): Word | null {
   if (instruction.kind !== "FROM" || instruction.args.length !== 3) return null;
@@ -48,7 +33,8 @@ export const rule: Rule = {
   experimental: false,
   description: "Stage names should be unique.",
   check(context) {
-    for (const { target, instructions } of platformViews(context)) {
+    for (const target of context.targets) {
+      const { instructions } = target;
       const first = new Map<string, Word>();
       for (const instruction of instructions) {
         const name = stageName(instruction);

@@ -11,26 +11,12 @@
  * ARG and ENV values, per platform); a port in a stage the target does not
  * build is checked only when it has no variables.
  */
-import { CompileError } from "../../compile/errors.js";
-import { resolveArchBlocks } from "../../compile/ifarch.js";
 import { expandWords, processWord, ShellExpansionError } from "../../shell/index.js";
-import type { Instruction, Word, WordsInstruction } from "../../syntax/ast.js";
-import type { LintContext, TargetView } from "../context.js";
+import type { Word, WordsInstruction } from "../../syntax/ast.js";
+import type { TargetView } from "../context.js";
 import type { Rule } from "../rule.js";
 
 const PROTOCOLS = new Set(["tcp", "udp", "sctp"]);
-
-/** Each requested platform with the instructions it keeps once IFARCH blocks are resolved. */
-function platformViews(context: LintContext): { target: TargetView; instructions: readonly Instruction[] }[] {
-  return context.targets.flatMap((target) => {
-    try {
-      return [{ target, instructions: resolveArchBlocks(context.dockerfile.body, target.compiled?.platform ?? target.platform).instructions }];
-    } catch (error) {
-      if (error instanceof CompileError) return []; // unknown architecture name: reported as a compile error
-      throw error;
-    }
-  });
-}
 
 /** The port specs one EXPOSE word stands for on a target, as BuildKit expands it; null when unknown. */
 function expandPort(word: Word, instruction: WordsInstruction, target: TargetView, escape: "\\" | "`"): string[] | null {
@@ -69,7 +55,8 @@ export const rule: Rule = {
   experimental: false,
   description: "EXPOSE should not define an IP address or a host-port mapping.",
   check(context) {
-    for (const { target, instructions } of platformViews(context)) {
+    for (const target of context.targets) {
+      const { instructions } = target;
       let inStage = false;
       for (const instruction of instructions) {
         if (instruction.kind === "FROM") inStage = true;

@@ -15,10 +15,8 @@
  * resolver knows it. Stages are read per requested platform (IFARCH blocks
  * resolved, `FROM $VAR` bases as compiled for that platform).
  */
-import { CompileError } from "../../compile/errors.js";
-import { resolveArchBlocks } from "../../compile/ifarch.js";
 import type { CompiledStage } from "../../compile/target.js";
-import type { CommandInstruction, Instruction, WordsInstruction } from "../../syntax/ast.js";
+import type { CommandInstruction, WordsInstruction } from "../../syntax/ast.js";
 import type { LintContext, TargetView } from "../context.js";
 import type { Rule } from "../rule.js";
 
@@ -28,18 +26,6 @@ const AS_KEYWORD = /^[aA][sSſ]$/;
 const PLAIN_WORD = /^[A-Za-z0-9_\-./:=,@+]+$/;
 /** Shell built-ins and syntax that have no executable to run in exec form. */
 const SHELL_ONLY = new Set(["cd", "source", ".", "export", "set", "eval", "if", "for", "while", "case", "test", "[", "true", "false", "ulimit", "umask", "trap", "wait"]);
-
-/** Each requested platform with the instructions it keeps once IFARCH blocks are resolved. */
-function platformViews(context: LintContext): { target: TargetView; instructions: readonly Instruction[] }[] {
-  return context.targets.flatMap((target) => {
-    try {
-      return [{ target, instructions: resolveArchBlocks(context.dockerfile.body, target.compiled?.platform ?? target.platform).instructions }];
-    } catch (error) {
-      if (error instanceof CompileError) return []; // unknown architecture name: reported as a compile error
-      throw error;
-    }
-  });
-}
 
 /** The exec form of a shell-form command when the conversion is mechanical, else null. */
 function execForm(script: string): string | null {
@@ -105,8 +91,8 @@ export const rule: Rule = {
   experimental: false,
   description: "JSON (exec form) arguments are recommended for ENTRYPOINT and CMD, so that the program receives OS signals.",
   check(context) {
-    for (const view of platformViews(context)) {
-      const shells = new ShellTracker(context, view.target);
+    for (const view of context.targets) {
+      const shells = new ShellTracker(context, view);
       for (const instruction of view.instructions) {
         if (instruction.kind === "FROM") {
           shells.from(instruction);
@@ -119,7 +105,7 @@ export const rule: Rule = {
           context.report({
             range: instruction.command.form === "shell" ? instruction.command.script.range : instruction.keyword.range,
             message: `JSON arguments recommended for ${keyword} to prevent unintended behavior related to OS signals: ${hint(instruction)}`,
-            platforms: [view.target.platform],
+            platforms: [view.platform],
           });
         }
       }

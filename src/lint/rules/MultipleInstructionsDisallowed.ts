@@ -12,26 +12,11 @@
  * a CMD in an `IFARCH amd64` block and another in an `IFARCH arm64` block
  * never meet.
  */
-import { CompileError } from "../../compile/errors.js";
-import { resolveArchBlocks } from "../../compile/ifarch.js";
 import type { Instruction } from "../../syntax/ast.js";
-import type { LintContext, TargetView } from "../context.js";
 import type { Rule } from "../rule.js";
 
 type Tracked = "CMD" | "ENTRYPOINT" | "HEALTHCHECK";
 const TRACKED = new Set<string>(["CMD", "ENTRYPOINT", "HEALTHCHECK"]);
-
-/** Each requested platform with the instructions it keeps once IFARCH blocks are resolved. */
-function platformViews(context: LintContext): { target: TargetView; instructions: readonly Instruction[] }[] {
-  return context.targets.flatMap((target) => {
-    try {
-      return [{ target, instructions: resolveArchBlocks(context.dockerfile.body, target.compiled?.platform ?? target.platform).instructions }];
-    } catch (error) {
-      if (error instanceof CompileError) return []; // unknown architecture name: reported as a compile error
-      throw error;
-    }
-  });
-}
 
 export const rule: Rule = {
   name: "MultipleInstructionsDisallowed",
@@ -40,7 +25,8 @@ export const rule: Rule = {
   experimental: false,
   description: "A stage should not have more than one CMD, ENTRYPOINT or HEALTHCHECK: only the last one is used.",
   check(context) {
-    for (const { target, instructions } of platformViews(context)) {
+    for (const target of context.targets) {
+      const { instructions } = target;
       let last: Map<Tracked, Instruction> | null = null; // null until the first FROM
       for (const instruction of instructions) {
         if (instruction.kind === "FROM") {
