@@ -28,20 +28,29 @@ function matchCase(option: string, written: string): string {
   return option;
 }
 
-/** `message`, plus BuildKit's suggestion for `value` among `options` when there is one. */
-export function withSuggestion(message: string, value: string, options: readonly string[], caseSensitive: boolean): string {
+/**
+ * BuildKit's suggest.Search: the option closest to `value`, fewer than three
+ * edits away; undefined when there is none, or when `value` is an option.
+ */
+export function suggest(value: string, options: Iterable<string>, caseSensitive: boolean): string | undefined {
   const probe = caseSensitive ? value : value.toLowerCase();
   let best = 3; // BuildKit (like HCL) only suggests options fewer than three edits away
   let match: string | undefined;
   for (const option of options) {
     const candidate = caseSensitive ? option : option.toLowerCase();
-    // An exact match means the error is not about this value being misspelled.
-    if (candidate === probe) return message;
+    // An exact match means the value is not misspelled.
+    if (candidate === probe) return undefined;
     const distance = editDistance(probe, candidate);
     if (distance < best) {
       best = distance;
       match = caseSensitive ? candidate : matchCase(candidate, value);
     }
   }
+  return match;
+}
+
+/** `message`, plus BuildKit's suggestion for `value` among `options` when there is one. */
+export function withSuggestion(message: string, value: string, options: readonly string[], caseSensitive: boolean): string {
+  const match = suggest(value, options, caseSensitive);
   return match === undefined ? message : `${message} (did you mean ${match}?)`;
 }

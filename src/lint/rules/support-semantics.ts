@@ -1,0 +1,332 @@
+/**
+ * Helpers shared by the BuildKit semantic rules (group-buildkit-semantics):
+ *
+ * - the FROM scope of each target: BuildKit evaluates every FROM line of the
+ *   file (reachable from the target or not) with the automatic platform ARGs
+ *   and the global ARGs, so the FROM rules rebuild that scope here instead of
+ *   relying on the compiled stages, which are only those the target needs;
+ * - where a `$NAME` lies inside a word, so findings point at the variable;
+ * - BuildKit's "did you mean" search;
+ * - the `.dockerignore` matcher BuildKit uses (moby/patternmatcher).
+ */
+import { posix } from "node:path";
+import { automaticArgs } from "../../compile/args.js";
+import { checkArchNames, resolveArchBlocks } from "../../compile/ifarch.js";
+import type { ArgCommand } from "../../compile/instructions/index.js";
+import { suggest } from "../../compile/instructions/suggest.js";
+import { splitStages, type StageDefinition } from "../../compile/stages.js";
+import type { Platform } from "../../platform/index.js";
+import { expandWord, ShellExpansionError } from "../../shell/index.js";
+import type { Instruction } from "../../syntax/ast.js";
+import { SourceError } from "../../syntax/errors.js";
+import { lineStartsOf, SourceLocator, type Range } from "../../syntax/position.js";
+import type { LintContext, TargetView } from "../context.js";
+
+// --- FROM scope -------------------------------------------------------------
+
+/** What BuildKit knows when it reads the FROM lines for one requested platform. */
+export interface FromScope {
+  readonly target: TargetView;
+  /** The platform the build is made for: the requested one, or its TAGARCH group's shared platform. */
+  readonly platform: Platform;
+  /** Every stage of the file for this target (IFARCH blocks resolved), in order. */
+  readonly stages: readonly StageDefinition[];
+  readonly globalArgs: readonly ArgCommand[];
+  /** Automatic platform ARGs plus global ARGs with a value, build args applied; null when a default fails to expand. */
+  readonly vars: ReadonlyMap<string, string> | null;
+  /** The same with the defaults only, as if no build arg were given; null when a default fails to expand. */
+  readonly defaults: ReadonlyMap<string, string> | null;
+  /** Every global ARG name, with or without a value. */
+  readonly declared: ReadonlySet<string>;
+}
+
+const scopes = new WeakMap<LintContext, readonly FromScope[]>();
+
+/** One scope per requested platform whose instructions can be split into stages. */
+export function fromScopes(context: LintContext): readonly FromScope[] {
+  let cached = scopes.get(context);
+  if (cached === undefined) {
+    cached = context.targets.flatMap((target) => {
+      const scope = scopeOf(context, target);
+      return scope === null ? [] : [scope];
+    });
+    scopes.set(context, cached);
+  }
+  return cached;
+}
+
+function scopeOf(context: LintContext, target: TargetView): FromScope | null {
+  const { body, escape } = context.dockerfile;
+  try {
+    checkArchNames(body);
+    const requested = resolveArchBlocks(body, target.platform);
+    const platform = requested.tag?.buildPlatform ?? target.platform;
+    const resolution = requested.tag === null ? requested : resolveArchBlocks(body, platform);
+    const { globalArgs, stages } = splitStages(resolution.instructions, escape);
+    const wanted = context.targetStage?.toLowerCase() ?? null;
+    const targetStage = wanted === null ? stages[stages.length - 1] : stages.find((stage) => stage.name === wanted);
+    const automatic = automaticArgs(context.buildPlatform, platform, targetStage?.name ?? "");
+    return {
+      target,
+      platform,
+      stages,
+      globalArgs,
+      vars: evaluate(globalArgs, automatic, context.buildArgs, escape),
+      defaults: evaluate(globalArgs, automatic, new Map(), escape),
+      declared: new Set(globalArgs.flatMap((command) => command.args.map((arg) => arg.name))),
+    };
+  } catch (error) {
+    if (error instanceof SourceError) return null;
+    throw error;
+  }
+}
+
+/** BuildKit's buildMetaArgs: a build arg wins, else the default expanded with what came before. */
+function evaluate(commands: readonly ArgCommand[], automatic: Map<string, string>, buildArgs: ReadonlyMap<string, string>, escape: "\\" | "`"): Map<string, string> | null {
+  const vars = new Map(automatic);
+  try {
+    for (const command of commands) {
+      for (const arg of command.args) {
+        const value = buildArgs.get(arg.name) ?? (arg.value === null ? undefined : expandWord(arg.value, vars, { escape }));
+        if (value !== undefined) vars.set(arg.name, value);
+      }
+    }
+  } catch (error) {
+    if (error instanceof ShellExpansionError) return null;
+    throw error;
+  }
+  return vars;
+}
+
+// --- instructions ---------------------------------------------------------------
+
+/** Instructions written in this file (a command replayed from a base image's ONBUILD trigger is not one). */
+export function fileInstructions(context: LintContext): ReadonlySet<Instruction> {
+  return new Set(context.instructions);
+}
+
+// --- source positions --------------------------------------------------------
+
+const locators = new WeakMap<LintContext, { text: string; locator: SourceLocator }>();
+
+function sourceOf(context: LintContext): { text: string; locator: SourceLocator } {
+  let entry = locators.get(context);
+  if (entry === undefined) {
+    const text = context.source.replace(/^\ufeff/, "");
+    entry = { text, locator: new SourceLocator(lineStartsOf(text)) };
+    locators.set(context, entry);
+  }
+  return entry;
+}
+
+const NAME_CHAR = /[A-Za-z0-9_]/;
+
+/**
+ * The range of the first unescaped `$NAME` or `${NAME…` inside `range`;
+ * `range` itself when the reference cannot be found (a name that is not
+ * written literally, say).
+ */
+export function variableRange(context: LintContext, range: Range, name: string, escape: string = context.dockerfile.escape): Range {
+  const { text, locator } = sourceOf(context);
+  const from = range.start.offset;
+  const to = Math.min(range.end.offset, text.length);
+  for (let index = text.indexOf("$", from); index !== -1 && index < to; index = text.indexOf("$", index + 1)) {
+    let escapes = 0;
+    while (index - escapes - 1 >= from && text[index - escapes - 1] === escape) escapes++;
+    if (escapes % 2 === 1) continue;
+    const braced = text[index + 1] === "{";
+    const start = index + (braced ? 2 : 1);
+    if (text.startsWith(name, start) && start + name.length <= to) {
+      const after = text[start + name.length] ?? "";
+      // A positional or special parameter (`$1`, `$@`) is one character long whatever follows.
+      if (!NAME_CHAR.test(after) || /^(?:[0-9]|[^A-Za-z0-9_])$/.test(name)) {
+        const end = braced && after === "}" ? start + name.length + 1 : start + name.length;
+        return locator.range(index, end);
+      }
+    }
+  }
+  return range;
+}
+
+/** The range of `name` where it is written at the start of `range` (an ARG or ENV key), else `range`. */
+export function nameRange(context: LintContext, range: Range, name: string): Range {
+  const { text, locator } = sourceOf(context);
+  return text.startsWith(name, range.start.offset) ? locator.range(range.start.offset, range.start.offset + name.length) : range;
+}
+
+/** The range of the last comment line above an instruction (blank lines between are skipped), or null. */
+export function commentAbove(context: LintContext, instruction: Instruction): Range | null {
+  const { text, locator } = sourceOf(context);
+  const starts = lineStartsOf(text);
+  for (let line = instruction.range.start.line - 1; line >= 1; line--) {
+    const start = starts[line - 1] ?? 0;
+    const next = starts[line] ?? text.length;
+    const content = text.slice(start, next).replace(/\r?\n$/, "");
+    const trimmed = content.trim();
+    if (trimmed === "") continue;
+    if (!trimmed.startsWith("#")) return null;
+    const hash = start + content.indexOf("#");
+    return locator.range(hash, start + content.trimEnd().length);
+  }
+  return null;
+}
+
+// --- suggestions ---------------------------------------------------------------
+
+/** BuildKit's suggest.Search, case-sensitive (as on a Linux daemon). */
+export function nearestName(name: string, options: Iterable<string>): string | undefined {
+  return suggest(name, options, true);
+}
+
+// --- .dockerignore -------------------------------------------------------------
+
+/** Go's `filepath.Clean` for slash-separated paths. */
+export function cleanPath(path: string): string {
+  if (path === "") return ".";
+  const normalized = posix.normalize(path);
+  return normalized.length > 1 && normalized.endsWith("/") ? normalized.slice(0, -1) : normalized;
+}
+
+interface IgnorePattern {
+  readonly text: string;
+  readonly exclusion: boolean;
+  readonly match: (path: string) => boolean;
+}
+
+/** Regexp metacharacters that have no meaning in a path pattern (patternmatcher's shouldEscape). */
+const REGEX_ESCAPES = new Set([".", "+", "(", ")", "|", "{", "}", "$"]);
+
+/** patternmatcher's Pattern.compile: exact, prefix (`a/**`), suffix (`**\/a`) or regexp matching. */
+function compilePattern(pattern: string): (path: string) => boolean {
+  const chars = Array.from(pattern);
+  let regex = "^";
+  let kind: "exact" | "prefix" | "suffix" | "regexp" = "exact";
+  for (let i = 0, step = 0; i < chars.length; step++) {
+    const ch = chars[i++] as string;
+    if (ch === "*") {
+      if (chars[i] === "*") {
+        i++;
+        if (chars[i] === "/") i++;
+        if (i >= chars.length) {
+          if (kind === "exact") kind = "prefix";
+          else {
+            regex += ".*";
+            kind = "regexp";
+          }
+        } else {
+          regex += "(.*/)?";
+          kind = "regexp";
+        }
+        if (step === 0) kind = "suffix";
+      } else {
+        regex += "[^/]*";
+        kind = "regexp";
+      }
+    } else if (ch === "?") {
+      regex += "[^/]";
+      kind = "regexp";
+    } else if (REGEX_ESCAPES.has(ch)) {
+      regex += `\\${ch}`;
+    } else if (ch === "\\") {
+      if (i < chars.length) {
+        regex += `\\${chars[i++] as string}`;
+        kind = "regexp";
+      } else {
+        regex += "\\\\";
+      }
+    } else if (ch === "[" || ch === "]") {
+      regex += ch;
+      kind = "regexp";
+    } else {
+      regex += ch;
+    }
+  }
+  switch (kind) {
+    case "exact":
+      return (path) => path === pattern;
+    case "prefix": {
+      const prefix = pattern.slice(0, -2);
+      return (path) => path.startsWith(prefix);
+    }
+    case "suffix": {
+      const suffix = pattern.slice(2);
+      return (path) => path.endsWith(suffix) || (suffix.startsWith("/") && path === suffix.slice(1));
+    }
+    case "regexp": {
+      const compiled = new RegExp(`${regex}$`);
+      return (path) => compiled.test(path);
+    }
+  }
+}
+
+/**
+ * The patterns of a `.dockerignore`, read the way BuildKit reads them
+ * (ignorefile.ReadAll, then patternmatcher.New): comments and blank lines
+ * dropped, paths cleaned and made relative, `!` marking exceptions. Null when
+ * the file would make BuildKit fail (a lone `!`, a malformed pattern).
+ * Patterns that were already read this way come out unchanged.
+ */
+export class DockerIgnore {
+  private constructor(readonly patterns: readonly IgnorePattern[]) {}
+
+  static parse(lines: readonly string[]): DockerIgnore | null {
+    const patterns: IgnorePattern[] = [];
+    for (const [index, line] of lines.entries()) {
+      const raw = index === 0 ? line.replace(/^\ufeff/, "") : line;
+      if (raw.startsWith("#")) continue;
+      let text = raw.trim();
+      if (text === "") continue;
+      const exclusion = text.startsWith("!");
+      if (exclusion) text = text.slice(1).trim();
+      if (text === "") return null;
+      text = cleanPath(text);
+      if (text.length > 1 && text.startsWith("/")) text = text.slice(1);
+      try {
+        patterns.push({ text, exclusion, match: compilePattern(text) });
+      } catch {
+        return null;
+      }
+    }
+    return new DockerIgnore(patterns);
+  }
+
+  /** patternmatcher's MatchesOrParentMatches: the path or one of its parent directories is excluded, and no later exception re-includes it. */
+  matchesOrParentMatches(file: string): boolean {
+    const parent = posix.dirname(file);
+    const parentDirs = parent.split("/");
+    let matched = false;
+    for (const pattern of this.patterns) {
+      if (pattern.exclusion !== matched) continue;
+      let match = pattern.match(file);
+      if (!match && parent !== ".") {
+        for (let i = 0; i < parentDirs.length && !match; i++) match = pattern.match(parentDirs.slice(0, i + 1).join("/"));
+      }
+      if (match) matched = !pattern.exclusion;
+    }
+    return matched;
+  }
+
+  /** Some pattern excludes every entry of the context root (`*`, `**`, `**\/*`). */
+  excludesRoot(): boolean {
+    return this.patterns.some((pattern) => !pattern.exclusion && (pattern.text === "*" || pattern.text === "**" || pattern.text === "**/*"));
+  }
+
+  /**
+   * Some exception (`!pattern`) may re-include a path at or below `source`,
+   * so whether `source` is excluded cannot be decided without the files
+   * (BuildKit's copySourceNegated). A pattern with a wildcard counts from the
+   * literal directories before its first wildcard.
+   */
+  exceptionAtOrBelow(source: string): boolean {
+    let src = source.startsWith("/") ? source.slice(1) : source;
+    if (src === ".") src = "";
+    const atOrBelow = (path: string, base: string): boolean => base === "" || path === base || path.startsWith(`${base}/`);
+    return this.patterns.some((pattern) => {
+      if (!pattern.exclusion) return false;
+      const elements = pattern.text.split("/");
+      const wild = elements.findIndex((element) => /[*?[]/.test(element));
+      const prefix = wild === -1 ? pattern.text : elements.slice(0, wild).join("/");
+      return atOrBelow(prefix, src) || (wild !== -1 && atOrBelow(src, prefix));
+    });
+  }
+}
