@@ -9,6 +9,7 @@ Prints the JSON Schema of one of dfc's JSON outputs.
 Names:
   ast    the output of dfc parse --format json
   plan   the output of dfc plan --format json
+  ir     one vertex of dfc's build graph (the "op" of a planned vertex, with id and inputs)
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -21,8 +22,9 @@ export async function run(argv: string[]): Promise<number> {
   const schemas = {
     ast: async () => (await import("../../syntax/schema.js")).parseOutputSchema,
     plan: async () => (await import("../../plan/schema.js")).planJsonSchema,
+    ir: async () => (await import("../../graph/schema.js")).vertexSchema,
   };
-  if (extra.length > 0 || (name !== "ast" && name !== "plan")) {
+  if (extra.length > 0 || (name !== "ast" && name !== "plan" && name !== "ir")) {
     throw new UsageError(`dfc schema takes one name: ${Object.keys(schemas).join(" or ")}${name === undefined ? "" : ` (got "${positionals.join(" ")}")`}`);
   }
   const [{ z }, schema] = await Promise.all([import("zod"), schemas[name]()]);

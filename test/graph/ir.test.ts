@@ -1,0 +1,53 @@
+/** The IR: every vertex the planner makes fits the published schema, and its id is the digest of its content. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { canonicalJson, vertexDigest } from "../../src/graph/digest.js";
+import type { VertexContent } from "../../src/graph/ir.js";
+import { vertexMetaSchema, vertexSchema } from "../../src/graph/schema.js";
+import { planBuild } from "../../src/plan/plan.js";
+import { parsePlatform } from "../../src/platform/index.js";
+import { SourceError } from "../../src/syntax/errors.js";
+import { parseDockerfile } from "../../src/syntax/index.js";
+
+const root = new URL("../../corpus/real/", import.meta.url).pathname;
+const files = readdirSync(root, { recursive: true, withFileTypes: true })
+  .filter((entry) => entry.isFile() && entry.name !== "SOURCES.tsv")
+  .map((entry) => join(entry.parentPath, entry.name));
+
+describe("graph IR", () => {
+  it("canonical JSON sorts keys at every level and leaves out undefined", () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: null, y: "x" }], c: undefined } })).toBe('{"a":{"d":[2,{"y":"x","z":null}]},"b":1}');
+  });
+
+  it("ignores property order and metadata: equal content, equal digest; other content, other digest", () => {
+    const a: VertexContent = { kind: "source", source: { type: "image", ref: "docker.io/library/alpine:3.20" }, platform: "linux/arm64" };
+    const b = { platform: "linux/arm64", source: { ref: "docker.io/library/alpine:3.20", type: "image" }, kind: "source" } as VertexContent;
+    expect(vertexDigest(a, [])).toBe(vertexDigest(b, []));
+    expect(vertexDigest({ ...a, platform: "linux/amd64" }, [])).not.toBe(vertexDigest(a, []));
+  });
+
+  it("every vertex planned for the corpus fits the schema and has the digest of its content", () => {
+    let vertices = 0;
+    for (const file of files) {
+      let plan;
+      try {
+        plan = planBuild(parseDockerfile(readFileSync(file, "utf8")), {
+          platforms: [parsePlatform("linux/amd64"), parsePlatform("linux/arm64")],
+          buildPlatform: parsePlatform("linux/amd64"),
+        });
+      } catch (error) {
+        if (error instanceof SourceError) continue; // the corpus failures are listed in test/plan/corpus.test.ts
+        throw error;
+      }
+      for (const planned of plan.vertices) {
+        vertexSchema.parse(JSON.parse(JSON.stringify(planned.vertex)));
+        vertexMetaSchema.parse(JSON.parse(JSON.stringify(planned.meta)));
+        const { id, inputs, ...content } = planned.vertex;
+        expect(vertexDigest(content as VertexContent, inputs)).toBe(id);
+        vertices++;
+      }
+    }
+    expect(vertices).toBeGreaterThan(3000);
+  });
+});
