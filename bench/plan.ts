@@ -91,6 +91,20 @@ export const planBenchmark: Benchmark = {
     out.line("   ms: median time of one planBuild for all platforms (parse excluded);");
     out.line("   growth: ms relative to 1 platform (linear in platforms: 2, 4, 8);");
     out.line("   separate: N single-platform plans (the naive peer); heap: memory the plan keeps.");
-    return { stages: 200, instructions, results };
+
+    // Growth in stages at 8 platforms: the work is stages × platforms.
+    const stageRows: string[][] = [];
+    const byStages: Json[] = [];
+    let perStage = 0;
+    for (const stages of [50, 100, 200]) {
+      const file = parseDockerfile(stagedDockerfile(stages));
+      const ms = compare([{ name: "plan", run: () => consume(planBuild(file, { platforms: PLATFORMS, buildPlatform: BUILD })) }], measure).get("plan")?.medianMs ?? 0;
+      if (stages === 50) perStage = ms / 50;
+      stageRows.push([String(stages), fmt(ms), fmt(ms / stages / perStage, 2)]);
+      byStages.push({ stages, ms: round(ms) });
+    }
+    out.line();
+    for (const line of table(["stages (8 platforms)", "ms", "ms per stage vs 50"], stageRows)) out.line(`   ${line}`);
+    return { stages: 200, instructions, results, byStages };
   },
 };
