@@ -10,6 +10,17 @@ import type { Digest, VertexContent } from "./ir.js";
 export const IR_VERSION = 1;
 const PREFIX = `dfc-ir/${IR_VERSION}\n`;
 
+/** IR objects use a few dozen keys; quoting each once saves work on every vertex. */
+const quotedKeys = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = `${JSON.stringify(key)}:`;
+    if (quotedKeys.size < 1024) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
 /** JSON with sorted object keys: one spelling for one value. Undefined properties are left out. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
@@ -33,7 +44,7 @@ export function canonicalJson(value: unknown): string {
     if (inner === undefined) continue;
     if (!first) out += ",";
     first = false;
-    out += `${JSON.stringify(key)}:${canonicalJson(inner)}`;
+    out += quotedKey(key) + canonicalJson(inner);
   }
   return `${out}}`;
 }

@@ -99,18 +99,20 @@ export function planCompiled(compiled: readonly CompiledTargetGraph[], graph: Bu
   const stageOf = new Map<Digest, CompiledStage>();
   const closures = compiled.map((target) => {
     const closure = target.root === null ? [] : graph.closure([target.root]);
+    const stages = new Map(target.stages.map((stage) => [stage.index, stage]));
     for (const vertex of closure) {
-      const list = users.get(vertex.id) ?? [];
-      list.push(target.requested);
-      users.set(vertex.id, list);
+      const list = users.get(vertex.id);
+      if (list === undefined) users.set(vertex.id, [target.requested]);
+      else list.push(target.requested);
       if (!stageOf.has(vertex.id)) {
         const index = target.vertexStages.get(vertex.id);
-        const stage = target.stages.find((candidate) => candidate.index === index);
+        const stage = index === undefined ? undefined : stages.get(index);
         if (stage !== undefined) stageOf.set(vertex.id, stage);
       }
     }
     return closure;
   });
+  const names = new Map(compiled.map((target) => [target.requested, formatPlatform(target.requested)]));
 
   const order = mergedOrder(closures);
   const vertices = order.map((vertex): PlannedVertex => {
@@ -122,7 +124,7 @@ export function planCompiled(compiled: readonly CompiledTargetGraph[], graph: Bu
     return {
       vertex,
       meta: graph.meta(vertex.id),
-      targets: targets.map(formatPlatform),
+      targets: targets.map((target) => names.get(target) ?? formatPlatform(target)),
       mode: placement?.mode ?? null,
       worker: placement?.worker ?? null,
       compatible: placement?.compatible ?? false,
