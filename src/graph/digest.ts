@@ -4,7 +4,7 @@
  * in order, no white space, prefixed with the IR version so that a change of
  * encoding can never make old and new digests collide.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Digest, VertexContent } from "./ir.js";
 
 export const IR_VERSION = 1;
@@ -50,7 +50,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function sha256(text: string): Digest {
-  return `sha256:${createHash("sha256").update(text).digest("hex")}`;
+  // The one-shot hash (Node 20.12+) costs half of createHash().update().digest() for small inputs.
+  return `sha256:${hash("sha256", text, "hex")}`;
 }
 
 export function vertexDigest(content: VertexContent, inputs: readonly Digest[]): Digest {
