@@ -22,6 +22,22 @@ export interface StagedDockerfile {
   readonly stages: readonly StageDefinition[];
 }
 
+/**
+ * Commands depend only on their instruction (and the file's escape
+ * character), not on the target: every target of a plan converts the same
+ * instructions, so each is converted once. Instructions are immutable.
+ */
+const converted = new WeakMap<Instruction, Command>();
+
+function commandOf(instruction: Instruction, escape: "\\" | "`"): Command {
+  let command = converted.get(instruction);
+  if (command === undefined) {
+    command = toCommand(instruction, { escape });
+    converted.set(instruction, command);
+  }
+  return command;
+}
+
 export function splitStages(instructions: readonly Instruction[], escape: "\\" | "`"): StagedDockerfile {
   const globalArgs: ArgCommand[] = [];
   const stages: StageDefinition[] = [];
@@ -37,7 +53,7 @@ export function splitStages(instructions: readonly Instruction[], escape: "\\" |
     });
   };
   for (const instruction of instructions) {
-    const command = toCommand(instruction, { escape });
+    const command = commandOf(instruction, escape);
     if (command.kind === "FROM") {
       close();
       current = { from: command, commands: [] };

@@ -56,16 +56,7 @@ export function stateFromConfig(root: Digest | null, platform: Platform, config:
     platform,
     runEnv: new Map(env),
     declaredArgs: new Set(),
-    config: {
-      env,
-      workdir: config.workdir,
-      user: config.user,
-      entrypoint: config.entrypoint,
-      cmd: config.cmd,
-      shell: config.shell,
-      onbuild: [...config.onbuild],
-      labels: new Map(),
-    },
+    config: { ...config, env, onbuild: [...config.onbuild], labels: new Map() },
     configKnown: known,
   };
 }
@@ -87,15 +78,8 @@ export function stateFromStage(base: StageState): StageState {
 }
 
 export function frozenConfig(config: MutableConfig): ImageConfig {
-  return {
-    env: envList(config.env),
-    workdir: config.workdir,
-    user: config.user,
-    entrypoint: config.entrypoint,
-    cmd: config.cmd,
-    shell: config.shell,
-    onbuild: [...config.onbuild],
-  };
+  const { env, onbuild, workdir, user, entrypoint, cmd, shell } = config;
+  return { env: envList(env), workdir, user, entrypoint, cmd, shell, onbuild: [...onbuild] };
 }
 
 /** The shell for shell-form commands: SHELL, else the platform default. */

@@ -3,8 +3,8 @@
  * the enabled rules, merge findings that differ only in platform, drop the
  * ones a `# dfc-ignore Rule` comment on the line above suppresses.
  */
-import type { ImageResolver } from "../compile/image-config.js";
-import { formatPlatform, type Platform } from "../platform/index.js";
+import type { PlanOptions } from "../plan/plan.js";
+import { formatPlatform } from "../platform/index.js";
 import { DockerfileSyntaxError } from "../syntax/errors.js";
 import { parseDockerfile } from "../syntax/parse.js";
 import type { Range } from "../syntax/position.js";
@@ -14,13 +14,8 @@ import { CheckDirectiveError, checkOptionsFor, effectiveSeverity, type LintConfi
 import { ruleUrl, type LintSeverity, type Rule } from "./rule.js";
 import { RULES } from "./rules/index.js";
 
-export interface LintOptions {
-  readonly platforms: readonly Platform[];
-  readonly buildPlatform: Platform;
-  readonly workers?: readonly Platform[];
-  readonly buildArgs?: ReadonlyMap<string, string>;
-  readonly targetStage?: string | null;
-  readonly resolver?: ImageResolver;
+/** The planner's options (the linter plans every file), plus what only linting needs. */
+export interface LintOptions extends Omit<PlanOptions, "costModel"> {
   readonly dockerignore?: readonly string[] | null;
   readonly config?: LintConfig;
   /** Rules to run (all of dfc's by default); tests pass one. */
