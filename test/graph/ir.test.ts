@@ -11,6 +11,26 @@ import { SourceError } from "../../src/syntax/errors.js";
 import { parseDockerfile } from "../../src/syntax/index.js";
 
 const root = new URL("../../corpus/real/", import.meta.url).pathname;
+
+/** Every vertex kind, source type, mount type and file action the compiler makes. */
+const everyField = [
+  "FROM alpine AS base",
+  "WORKDIR /app",
+  "RUN --mount=type=cache,target=/c,id=c,sharing=locked,mode=0755,uid=1,gid=2 --mount=type=tmpfs,target=/t --mount=type=secret,id=s,env=S,required --mount=type=ssh --mount=type=bind,from=base,source=/a,target=/b,rw --network=none --security=insecure make",
+  "RUN <<EOF",
+  "#!/bin/sh",
+  "echo hi",
+  "EOF",
+  "COPY --chown=1:1 --chmod=0644 --exclude=*.md --parents a/ b/",
+  "COPY --link c /c",
+  "COPY <<EOF /f",
+  "data",
+  "EOF",
+  "ADD https://example.com/x.tar.gz /x",
+  "ADD --keep-git-dir https://github.com/moby/buildkit.git#v0.1 /src",
+  "ADD local.tar /",
+  "",
+].join("\n");
 const files = readdirSync(root, { recursive: true, withFileTypes: true })
   .filter((entry) => entry.isFile() && entry.name !== "SOURCES.tsv")
   .map((entry) => join(entry.parentPath, entry.name));
@@ -27,12 +47,12 @@ describe("graph IR", () => {
     expect(vertexDigest({ ...a, platform: "linux/amd64" }, [])).not.toBe(vertexDigest(a, []));
   });
 
-  it("every vertex planned for the corpus fits the schema and has the digest of its content", () => {
+  it("every vertex planned for the corpus (and a file using every kind of field) fits the schema and has the digest of its content", () => {
     let vertices = 0;
-    for (const file of files) {
+    for (const text of [everyField, ...files.map((file) => readFileSync(file, "utf8"))]) {
       let plan;
       try {
-        plan = planBuild(parseDockerfile(readFileSync(file, "utf8")), {
+        plan = planBuild(parseDockerfile(text), {
           platforms: [parsePlatform("linux/amd64"), parsePlatform("linux/arm64")],
           buildPlatform: parsePlatform("linux/amd64"),
         });
