@@ -84,7 +84,9 @@ export async function planSettings(values: PlanValues): Promise<PlanSettings> {
   // The build runs on a worker: with --worker and no --build-platform, the first worker is the build machine.
   const firstWorker = values.worker?.[0];
   const buildPlatform = platformOption("build-platform", values["build-platform"] ?? firstWorker ?? `linux/${HOST_ARCH[arch] ?? arch}`);
-  const platforms = (values.platform ?? []).flatMap((list) => list.split(",")).filter((spec) => spec.trim() !== "").map((spec) => platformOption("platform", spec));
+  const specs = (values.platform ?? []).flatMap((list) => list.split(",")).filter((spec) => spec.trim() !== "");
+  if (values.platform !== undefined && specs.length === 0) throw new UsageError("--platform: no platform given");
+  const platforms = specs.map((spec) => platformOption("platform", spec));
   const buildArgs = new Map<string, string>();
   for (const arg of values["build-arg"] ?? []) {
     const equals = arg.indexOf("=");

@@ -83,7 +83,7 @@ export function renderPlanText(plan: Plan, color = false): string {
     `  vertices       ${summary.vertices} (${summary.shared} shared by several targets, built once)`,
     `  exec steps     ${summary.emulated} emulated (QEMU), ${summary.cross} cross-compiled on ${plan.buildPlatform}${unsupported > 0 ? `, ${unsupported} with no worker of their OS` : ""}`,
     `  estimated cost ${summary.cost.toFixed(1)} (each target on its own: ${summary.costWithoutDedup.toFixed(1)}; dedup saves ${percent}%)`,
-    `  critical path  ${summary.criticalPath.cost.toFixed(1)} over ${summary.criticalPath.vertices.length} steps`,
+    `  critical path  ${summary.criticalPath.cost.toFixed(1)} over ${summary.criticalPath.vertices.length} step${summary.criticalPath.vertices.length === 1 ? "" : "s"}`,
     `  (* runs natively on a compatible worker; costs in the model's rough seconds)`,
   );
   return `${out.join("\n")}\n`;
