@@ -7,7 +7,7 @@ import { runCli } from "../cli/run-cli.js";
 import { BUILD_PLATFORM, loadScenario, scenariosDir, type ScenarioConfig } from "./helpers.js";
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/cli/${name}`, import.meta.url));
-const scenarioFile = (name: string): string => `${scenariosDir}${name}/Dockerfile`;
+const scenarioFile = (name: string): string => loadScenario(name).dockerfilePath;
 
 function planArgs(config: ScenarioConfig): string[] {
   return [

@@ -18,6 +18,8 @@ export interface ScenarioConfig {
   readonly platforms: readonly string[];
   /** The platform the build runs on (default linux/amd64). */
   readonly buildPlatform?: string;
+  /** A Dockerfile elsewhere in the repository (relative to the scenario), instead of one beside scenario.json. */
+  readonly dockerfile?: string;
   readonly workers?: readonly string[];
   readonly buildArgs?: Readonly<Record<string, string>>;
   readonly target?: string;
@@ -31,9 +33,9 @@ export interface Scenario {
 }
 
 export function loadScenario(name: string): Scenario {
-  const dockerfilePath = `${scenariosDir}${name}/Dockerfile`;
-  const text = readFileSync(dockerfilePath, "utf8");
   const config = JSON.parse(readFileSync(`${scenariosDir}${name}/scenario.json`, "utf8")) as ScenarioConfig;
+  const dockerfilePath = fileURLToPath(new URL(config.dockerfile ?? "Dockerfile", `file://${scenariosDir}${name}/`));
+  const text = readFileSync(dockerfilePath, "utf8");
   return { name, dockerfilePath, text, config };
 }
 
