@@ -29,7 +29,7 @@ import type { Rule } from "../rule.js";
 import { ARCH_TOKEN, archTokens, canonicalOfPlatform, spell } from "./support-arch-names.js";
 import { archBlockInstructions, instructionText, instructionUses, scriptsOf, type ScriptText } from "./support-scripts.js";
 import { windowsOnLinux } from "./support-stages.js";
-import { argumentsOf, commandName, type ShellWord, type SimpleCommand } from "./support-shell.js";
+import { argumentsOf, commandName, type ShellWord, type SimpleCommand } from "../../shell/script.js";
 import { ARCHY_NAME, archConditional, compileCalls, probeOf } from "./support-toolchain.js";
 
 /** A quick test before any parsing: does the instruction mention an architecture at all? */

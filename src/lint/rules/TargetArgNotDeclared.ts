@@ -15,7 +15,7 @@ import type { Command } from "../../compile/instructions/index.js";
 import type { LintContext, Step } from "../context.js";
 import type { Rule } from "../rule.js";
 import { instructionText, instructionUses, PLATFORM_ARGS, scriptsOf, type ScriptText } from "./support-scripts.js";
-import type { VarRef } from "./support-shell.js";
+import type { VarRef } from "../../shell/script.js";
 
 const NAMES: ReadonlySet<string> = new Set(PLATFORM_ARGS);
 const MENTIONS = /(?:TARGET|BUILD)(?:PLATFORM|OS|ARCH|VARIANT)/;

@@ -15,7 +15,7 @@ import { platformList } from "../context.js";
 import type { Rule } from "../rule.js";
 import { canonicalArch, judgeLiteral, judgePattern, schemeLabel, type ArchScheme, type Verdict } from "./support-arch-names.js";
 import { instructionText, instructionUses, scriptsOf, type ScriptText } from "./support-scripts.js";
-import { assignmentOf, comparisonsOf, soleRef, soleSubstitution, type ShellScript, type ShellWord, type VarRef } from "./support-shell.js";
+import { assignmentOf, comparisonsOf, soleRef, soleSubstitution, type ShellScript, type ShellWord, type VarRef } from "../../shell/script.js";
 import { probeOf } from "./support-toolchain.js";
 
 /** Text that can hold an architecture comparison at all (a variable or probe of the kinds this rule knows). */

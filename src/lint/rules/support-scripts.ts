@@ -13,7 +13,7 @@ import type { Command } from "../../compile/instructions/index.js";
 import type { CommandForm, Heredoc, Instruction, Word } from "../../syntax/ast.js";
 import { lineStartsOf, SourceLocator, type Range } from "../../syntax/position.js";
 import type { LintContext, Step, TargetView } from "../context.js";
-import { commandName, parseShell, type ShellScript } from "./support-shell.js";
+import { commandName, parseShell, type ShellScript } from "../../shell/script.js";
 
 /** What a piece of shell text is to the build. */
 export type ScriptRole =

@@ -7,7 +7,7 @@ import type { CompiledStage } from "../../compile/target.js";
 import { expandWord } from "../../shell/index.js";
 import type { LintContext, Step, TargetView } from "../context.js";
 import { instructionText, scriptsOf, TARGET_ARGS } from "./support-scripts.js";
-import { commandName } from "./support-shell.js";
+import { commandName } from "../../shell/script.js";
 
 export interface StageLink {
   readonly producer: number;

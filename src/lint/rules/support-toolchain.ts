@@ -5,7 +5,7 @@
  */
 import type { ArchScheme } from "./support-arch-names.js";
 import { archTokens } from "./support-arch-names.js";
-import { argumentsOf, assignmentOf, commandName, comparisonsOf, type Frame, type ShellScript, type ShellWord, type SimpleCommand } from "./support-shell.js";
+import { argumentsOf, assignmentOf, commandName, comparisonsOf, type Frame, type ShellScript, type ShellWord, type SimpleCommand } from "../../shell/script.js";
 
 export type Toolchain = "go" | "cargo" | "rustc" | "c" | "dotnet" | "zig";
 

@@ -1,8 +1,8 @@
 /**
- * A small, forgiving reader of POSIX shell text, for the multi-platform
- * rules: they need to know where `$TARGETARCH` is used, what a `case` or a
- * `[ … = … ]` compares, which commands run inside an architecture branch,
- * and which command a word belongs to. It is not a shell: it never fails
+ * A small, forgiving reader of POSIX shell text (RUN scripts), for analysis
+ * such as the linter's multi-platform rules: where `$TARGETARCH` is used,
+ * what a `case` or a `[ … = … ]` compares, which commands run inside an
+ * architecture branch, and which command a word belongs to. It is not a shell: it never fails
  * (unbalanced input just ends where it ends), does not expand anything, and
  * keeps every offset so that findings point into the Dockerfile.
  *
