@@ -76,7 +76,9 @@ export function splitStages(instructions: readonly Instruction[], escape: "\\" |
 /** The stage a `FROM`/`--from` names: by name (case-insensitive) or, where allowed, by index. */
 export function findStage(stages: readonly StageDefinition[], reference: string, allowIndex: boolean): StageDefinition | undefined {
   const lower = reference.toLowerCase();
-  const byName = stages.find((stage) => stage.name === lower);
+  // With duplicate names the last one given wins, as in BuildKit's name table
+  // (callers pass only the earlier stages when a later one must not count).
+  const byName = stages.findLast((stage) => stage.name === lower);
   if (byName !== undefined || !allowIndex || !/^[0-9]+$/.test(reference)) return byName;
   return stages[Number(reference)];
 }

@@ -1,0 +1,23 @@
+/** Which stage a name refers to when names repeat: the last one defined before the reference (BuildKit's name table). */
+import { describe, expect, it } from "vitest";
+import { compileTarget } from "../../src/compile/compile.js";
+import { BuildGraph } from "../../src/graph/graph.js";
+import { parsePlatform } from "../../src/platform/index.js";
+import { parseDockerfile } from "../../src/syntax/index.js";
+
+const AMD64 = parsePlatform("linux/amd64");
+
+function stagesUsed(source: string): number[] {
+  const compiled = compileTarget(parseDockerfile(source), { target: AMD64, buildPlatform: AMD64, graph: new BuildGraph() });
+  return compiled.stages.map((stage) => stage.index);
+}
+
+describe("duplicate stage names", () => {
+  it("FROM takes the most recent earlier stage of that name", () => {
+    expect(stagesUsed("FROM alpine AS base\nRUN one\nFROM debian AS base\nRUN two\nFROM base\n")).toEqual([1, 2]);
+  });
+
+  it("COPY --from takes the last earlier stage of that name", () => {
+    expect(stagesUsed("FROM alpine AS tools\nFROM debian AS tools\nFROM scratch\nCOPY --from=tools /x /x\n")).toEqual([1, 2]);
+  });
+});
