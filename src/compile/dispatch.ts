@@ -107,11 +107,16 @@ export function dispatch(command: Command, state: StageState, context: DispatchC
       return;
     case "CMD":
     case "ENTRYPOINT": {
-      const args = command.command.form === "exec" ? command.command.args.map((arg) => arg.value) : command.command.form === "shell" ? [...shellOf(state), command.command.script.value] : null;
-      if (command.kind === "CMD") state.config.cmd = args;
-      else {
+      // A bare CMD or ENTRYPOINT is the shell with an empty script, as in BuildKit.
+      const form = command.command;
+      const args = form.form === "exec" ? form.args.map((arg) => arg.value) : [...shellOf(state), form.form === "shell" ? form.script.value : ""];
+      if (command.kind === "CMD") {
+        state.config.cmd = args;
+        state.cmdSet = true;
+      } else {
         state.config.entrypoint = args;
-        state.config.cmd = null; // a new entrypoint drops the inherited CMD, as in Docker
+        // A new entrypoint drops an inherited CMD, but not one this stage set (BuildKit's cmdSet).
+        if (!state.cmdSet) state.config.cmd = null;
       }
       return;
     }

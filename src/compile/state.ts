@@ -31,6 +31,8 @@ export interface StageState {
   readonly declaredArgs: Set<string>;
   config: MutableConfig;
   configKnown: boolean;
+  /** A CMD was given in this stage (then ENTRYPOINT keeps it). */
+  cmdSet: boolean;
 }
 
 function envMap(entries: readonly string[]): Map<string, string> {
@@ -58,6 +60,7 @@ export function stateFromConfig(root: Digest | null, platform: Platform, config:
     declaredArgs: new Set(),
     config: { ...config, env, onbuild: [...config.onbuild], labels: new Map() },
     configKnown: known,
+    cmdSet: false,
   };
 }
 
@@ -74,6 +77,7 @@ export function stateFromStage(base: StageState): StageState {
     declaredArgs: new Set(base.declaredArgs),
     config: { ...base.config, env: new Map(base.config.env), onbuild: [...base.config.onbuild], labels: new Map(base.config.labels) },
     configKnown: base.configKnown,
+    cmdSet: false,
   };
 }
 

@@ -21,3 +21,17 @@ describe("duplicate stage names", () => {
     expect(stagesUsed("FROM alpine AS tools\nFROM debian AS tools\nFROM scratch\nCOPY --from=tools /x /x\n")).toEqual([1, 2]);
   });
 });
+
+describe("CMD and ENTRYPOINT in the image config", () => {
+  const config = (source: string) =>
+    compileTarget(parseDockerfile(source), { target: AMD64, buildPlatform: AMD64, graph: new BuildGraph() }).targetStage.config;
+
+  it("ENTRYPOINT keeps a CMD set in the same stage but drops an inherited one", () => {
+    expect(config('FROM alpine\nCMD ["a"]\nENTRYPOINT ["e"]\n').cmd).toEqual(["a"]);
+    expect(config('FROM alpine AS base\nCMD ["a"]\nFROM base\nENTRYPOINT ["e"]\n').cmd).toBeNull();
+  });
+
+  it("a bare CMD is the shell with an empty script", () => {
+    expect(config("FROM alpine\nCMD\n").cmd).toEqual(["/bin/sh", "-c", ""]);
+  });
+});
