@@ -243,7 +243,7 @@ class StageCompiler {
 
   private imageSource(ref: string, platform: Platform, stage: StageDefinition, what: string, location: Range, step: number): Digest {
     const id = this.graph.add(
-      { kind: "source", source: { type: "image", ref }, platform: formatPlatform(platform) },
+      { kind: "source", platform: formatPlatform(platform), source: { ref, type: "image" } },
       [],
       { name: `[${stageLabel(stage)} ${step}/${stage.commands.length + 1}] ${what}`, stage: stageLabel(stage), location },
     );
@@ -322,7 +322,7 @@ class StageCompiler {
 
   private context(): Digest {
     this.contextId ??= this.graph.add(
-      { kind: "source", source: { type: "local", name: "context", followPaths: [], excludePatterns: [] }, platform: null },
+      { kind: "source", platform: null, source: { excludePatterns: [], followPaths: [], name: "context", type: "local" } },
       [],
       { name: "[internal] load build context", stage: null, location: null },
     );

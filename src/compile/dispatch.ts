@@ -82,8 +82,8 @@ export function dispatch(command: Command, state: StageState, context: DispatchC
       state.config.workdir = workdir;
       // BuildKit creates the directory (as the current user) unless it is the root.
       if (workdir !== "/") {
-        const action: FileAction = { action: "mkdir", path: workdir, mode: 0o755, makeParents: true, chown: state.config.user || null };
-        state.root = add({ kind: "file", base: state.root === null ? null : 0, actions: [action] }, state.root === null ? [] : [state.root]);
+        const action: FileAction = { action: "mkdir", chown: state.config.user || null, makeParents: true, mode: 0o755, path: workdir };
+        state.root = add({ actions: [action], base: state.root === null ? null : 0, kind: "file" }, state.root === null ? [] : [state.root]);
       }
       return;
     }
@@ -169,11 +169,11 @@ function runArgs(command: RunCommand, state: StageState, inputs: Inputs, mounts:
   if (command.heredocs.length === 1 && /^[0-9]*<<-?[\t\n\f\r ]*[^<\s]+$/.test(script)) {
     if (state.platform.os !== "windows" && first.content.startsWith("#!")) {
       // A script with a shebang is written to a file and executed directly.
-      const file = add({ kind: "file", base: null, actions: [
-        { action: "mkdir", path: "/dev/pipes", mode: 0o755, makeParents: true, chown: null },
-        { action: "mkfile", path: `/dev/pipes/${first.name}`, data: body(first), mode: 0o755, chown: null },
-      ] }, []);
-      mounts.push({ type: "bind", target: "/dev/pipes/", input: inputs.index(file), source: "/dev/pipes/", readonly: true });
+      const file = add({ actions: [
+        { action: "mkdir", chown: null, makeParents: true, mode: 0o755, path: "/dev/pipes" },
+        { action: "mkfile", chown: null, data: body(first), mode: 0o755, path: `/dev/pipes/${first.name}` },
+      ], base: null, kind: "file" }, []);
+      mounts.push({ input: inputs.index(file), readonly: true, source: "/dev/pipes/", target: "/dev/pipes/", type: "bind" });
       return [`/dev/pipes/${first.name}`];
     }
     // A lone heredoc is the script itself.
@@ -189,17 +189,18 @@ function dispatchRun(command: RunCommand, state: StageState, context: DispatchCo
   const mounts: ExecMount[] = command.mounts.map((mount) => execMount(mount, state, context, inputs));
   const args = runArgs(command, state, inputs, mounts, add);
   return add(
+    // Keys in sorted order, here and in every IR literal: the digest can then use V8's own serializer.
     {
-      kind: "exec",
       args,
-      env: envList(state.runEnv),
       cwd: state.config.workdir || "/",
-      user: state.config.user,
-      network: command.network,
-      security: command.security,
-      rootfs,
+      env: envList(state.runEnv),
+      kind: "exec",
       mounts,
+      network: command.network,
       platform: formatPlatform(state.platform),
+      rootfs,
+      security: command.security,
+      user: state.config.user,
     },
     inputs.list,
   );
@@ -219,45 +220,47 @@ function execMount(mount: Mount, state: StageState, context: DispatchContext, in
     return root === null ? null : inputs.index(root);
   };
   switch (mount.type) {
-    case "bind":
-      return { type: "bind", target: target(mount.target), input: from(mount.from), source: text(mount.source, "/"), readonly: mount.readOnly };
+    case "bind": {
+      const input = from(mount.from);
+      return { input, readonly: mount.readOnly, source: text(mount.source, "/"), target: target(mount.target), type: "bind" };
+    }
     case "cache": {
       const cacheTarget = target(mount.target);
       return {
-        type: "cache",
-        target: cacheTarget,
-        id: text(mount.id, cacheTarget),
-        sharing: mount.sharing,
-        input: mount.from === null ? null : from(mount.from),
-        source: text(mount.source, "/"),
-        readonly: mount.readOnly,
-        mode: number(mount.mode, 8),
-        uid: number(mount.uid, 10),
         gid: number(mount.gid, 10),
+        id: text(mount.id, cacheTarget),
+        input: mount.from === null ? null : from(mount.from),
+        mode: number(mount.mode, 8),
+        readonly: mount.readOnly,
+        sharing: mount.sharing,
+        source: text(mount.source, "/"),
+        target: cacheTarget,
+        type: "cache",
+        uid: number(mount.uid, 10),
       };
     }
     case "tmpfs":
-      return { type: "tmpfs", target: target(mount.target), size: null };
+      return { size: null, target: target(mount.target), type: "tmpfs" };
     case "secret":
       return {
-        type: "secret",
-        target: mount.target === null ? null : text(mount.target, ""),
         env: mount.env === null ? null : text(mount.env, ""),
-        id: text(mount.id, ""),
-        required: mount.required,
-        mode: number(mount.mode, 8),
-        uid: number(mount.uid, 10),
         gid: number(mount.gid, 10),
+        id: text(mount.id, ""),
+        mode: number(mount.mode, 8),
+        required: mount.required,
+        target: mount.target === null ? null : text(mount.target, ""),
+        type: "secret",
+        uid: number(mount.uid, 10),
       };
     case "ssh":
       return {
-        type: "ssh",
-        target: text(mount.target, "/run/buildkit/ssh_agent.0"),
-        id: text(mount.id, "default"),
-        required: mount.required,
-        mode: number(mount.mode, 8),
-        uid: number(mount.uid, 10),
         gid: number(mount.gid, 10),
+        id: text(mount.id, "default"),
+        mode: number(mount.mode, 8),
+        required: mount.required,
+        target: text(mount.target, "/run/buildkit/ssh_agent.0"),
+        type: "ssh",
+        uid: number(mount.uid, 10),
       };
   }
 }
@@ -285,17 +288,17 @@ function dispatchCopy(command: CopyCommand | AddCommand, state: StageState, cont
   const copy = (input: number, src: string, unpack: boolean): void => {
     actions.push({
       action: "copy",
-      input,
-      src,
-      dest,
-      chown,
+      allowWildcard: true,
       chmod,
-      unpack,
-      parents: command.kind === "COPY" && command.parents,
+      chown,
+      createDestPath: true,
+      dest,
       exclude,
       followSymlinks: true,
-      createDestPath: true,
-      allowWildcard: true,
+      input,
+      parents: command.kind === "COPY" && command.parents,
+      src,
+      unpack,
     });
   };
   for (const sourceWord of command.sources) {
@@ -303,15 +306,15 @@ function dispatchCopy(command: CopyCommand | AddCommand, state: StageState, cont
     const path = isGit(raw) || isUrl(raw) ? raw : systemPath(raw, state, sourceWord.range);
     if (command.kind === "ADD" && (isGit(path) || isUrl(path))) {
       const source: SourceSpec = isGit(path)
-        ? { type: "git", url: path, ref: null, keepGitDir: command.keepGitDir }
-        : { type: "http", url: path, checksum: command.checksum === null ? null : word(command.checksum), filename: null };
-      const id = add({ kind: "source", source, platform: null }, []);
+        ? { keepGitDir: command.keepGitDir, ref: null, type: "git", url: path }
+        : { checksum: command.checksum === null ? null : word(command.checksum), filename: null, type: "http", url: path };
+      const id = add({ kind: "source", platform: null, source }, []);
       copy(inputs.index(id), isGit(path) ? "/" : `/${posix.basename(new URL(path).pathname) || "index.html"}`, command.unpack === true);
       continue;
     }
     if (fromRoot === null) {
       // Copying from an empty stage: nothing to copy from, as in BuildKit an error at build time.
-      copy(inputs.index(add({ kind: "file", base: null, actions: [] }, [])), path, false);
+      copy(inputs.index(add({ actions: [], base: null, kind: "file" }, [])), path, false);
       continue;
     }
     copy(inputs.index(fromRoot ?? context.context()), path, command.kind === "ADD" && command.unpack !== false);
@@ -319,10 +322,10 @@ function dispatchCopy(command: CopyCommand | AddCommand, state: StageState, cont
   for (const heredoc of command.heredocSources) {
     // A heredoc body is file content: variables are expanded (unless the name was quoted), quotes are not touched.
     const data = heredoc.expand ? expand(heredoc.content, heredoc.marker.range, state, context.escape, true) : heredoc.content;
-    const file = add({ kind: "file", base: null, actions: [{ action: "mkfile", path: `/${heredoc.name}`, data, mode: 0o644, chown: null }] }, []);
+    const file = add({ actions: [{ action: "mkfile", chown: null, data, mode: 0o644, path: `/${heredoc.name}` }], base: null, kind: "file" }, []);
     copy(inputs.index(file), `/${heredoc.name}`, false);
   }
-  const copied = add({ kind: "file", base, actions }, inputs.list);
+  const copied = add({ actions, base, kind: "file" }, inputs.list);
   if (!link || state.root === null) return copied;
   // COPY --link: the copy does not depend on the stage below it, so it can be shared and rebased.
   return add({ kind: "merge" }, [state.root, copied]);

@@ -54,6 +54,29 @@ export function sha256(text: string): Digest {
   return `sha256:${hash("sha256", text, "hex")}`;
 }
 
+/**
+ * Whether JSON.stringify already writes `value` canonically: every object's
+ * keys in sorted order and no undefined property. The compiler builds IR
+ * objects with their keys in that order, so V8's native serializer can do
+ * the work; anything else takes the general path.
+ */
+function isCanonical(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return value !== undefined;
+  if (Array.isArray(value)) {
+    for (const item of value) if (typeof item === "object" && item !== null && !isCanonical(item)) return false;
+    return true;
+  }
+  let previous = "";
+  for (const key in value) {
+    if (key <= previous && previous !== "") return false;
+    const inner = (value as Record<string, unknown>)[key];
+    if (inner === undefined || (typeof inner === "object" && inner !== null && !isCanonical(inner))) return false;
+    previous = key;
+  }
+  return true;
+}
+
 export function vertexDigest(content: VertexContent, inputs: readonly Digest[]): Digest {
-  return sha256(PREFIX + canonicalJson({ content, inputs }));
+  const value = { content, inputs };
+  return sha256(PREFIX + (isCanonical(content) ? JSON.stringify(value) : canonicalJson(value)));
 }
