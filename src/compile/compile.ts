@@ -48,6 +48,12 @@ export interface CompileObserver {
 export interface CompiledTargetGraph extends CompiledTarget {
   /** The stage (by index) whose instruction created each vertex of this target. */
   readonly vertexStages: ReadonlyMap<Digest, number>;
+  /**
+   * Every vertex of the target's graph, each once, inputs before the vertices
+   * that use them: the order the compiler made them in (every vertex it
+   * makes feeds the target's result).
+   */
+  readonly vertices: readonly Digest[];
 }
 
 export function compileTarget(dockerfile: Dockerfile, options: CompileOptions): CompiledTargetGraph {
@@ -72,6 +78,7 @@ export function compileTarget(dockerfile: Dockerfile, options: CompileOptions): 
     stages: stagesInOrder,
     root: compiled.stage.root,
     vertexStages: compiler.vertexStages,
+    vertices: [...compiler.vertices],
   };
 }
 
@@ -117,6 +124,8 @@ interface StageResult {
 class StageCompiler {
   readonly done = new Map<number, StageResult>();
   readonly vertexStages = new Map<Digest, number>();
+  /** Every vertex made for this target, in the order made. */
+  readonly vertices = new Set<Digest>();
   private contextId: Digest | undefined;
   private readonly resolver: ImageResolver;
 
@@ -152,7 +161,7 @@ class StageCompiler {
     const baseName = expandWith(from.image.value, this.meta, from.image.range, this.escape);
     if (baseName === "") throw new CompileError(`base name (${from.image.value}) should not be blank`, from.image.range);
     const flagPlatform = from.platform === null ? null : this.parseFlagPlatform(from.platform.value, from.platform.range);
-    const baseStage = findStage(this.stages.slice(0, stage.index), baseName, false);
+    const baseStage = findStage(this.stages, baseName, false, stage.index);
     let state: StageState;
     let base: CompiledStage["base"];
     let platformSource: CompiledStage["platformSource"];
@@ -212,7 +221,7 @@ class StageCompiler {
       const baseName = expandWith(from.image.value, this.meta, from.image.range, this.escape);
       if (baseName === "") throw new CompileError(`base name (${from.image.value}) should not be blank`, from.image.range);
       if (from.platform !== null) this.parseFlagPlatform(from.platform.value, from.platform.range);
-      if (findStage(this.stages.slice(0, stage.index), baseName, false) === undefined && baseName.toLowerCase() !== "scratch") this.imageRef(baseName, from.image.range);
+      if (findStage(this.stages, baseName, false, stage.index) === undefined && baseName.toLowerCase() !== "scratch") this.imageRef(baseName, from.image.range);
       for (const command of stage.commands) {
         if (command.kind !== "COPY" || command.from === null || !/^[0-9]+$/.test(command.from.value)) continue;
         const index = Number(command.from.value);
@@ -248,6 +257,7 @@ class StageCompiler {
       { name: `[${stageLabel(stage)} ${step}/${stage.commands.length + 1}] ${what}`, stage: stageLabel(stage), location },
     );
     this.vertexStages.set(id, this.vertexStages.get(id) ?? stage.index);
+    this.vertices.add(id);
     return id;
   }
 
@@ -291,6 +301,7 @@ class StageCompiler {
       context: () => this.context(),
       created: (id) => {
         if (!this.vertexStages.has(id)) this.vertexStages.set(id, stage.index);
+        this.vertices.add(id);
       },
     };
   }
@@ -321,11 +332,13 @@ class StageCompiler {
   }
 
   private context(): Digest {
-    this.contextId ??= this.graph.add(
+    if (this.contextId !== undefined) return this.contextId;
+    this.contextId = this.graph.add(
       { kind: "source", platform: null, source: { excludePatterns: [], followPaths: [], name: "context", type: "local" } },
       [],
       { name: "[internal] load build context", stage: null, location: null },
     );
+    this.vertices.add(this.contextId);
     return this.contextId;
   }
 }

@@ -73,13 +73,17 @@ export function splitStages(instructions: readonly Instruction[], escape: "\\" |
   return { globalArgs, stages };
 }
 
-/** The stage a `FROM`/`--from` names: by name (case-insensitive) or, where allowed, by index. */
-export function findStage(stages: readonly StageDefinition[], reference: string, allowIndex: boolean): StageDefinition | undefined {
+/**
+ * The stage a `FROM`/`--from` names: by name (case-insensitive) or, where
+ * allowed, by index; only stages before `before` count (all by default).
+ * With duplicate names the last one wins, as in BuildKit's name table.
+ */
+export function findStage(stages: readonly StageDefinition[], reference: string, allowIndex: boolean, before = stages.length): StageDefinition | undefined {
   const lower = reference.toLowerCase();
-  // With duplicate names the last one given wins, as in BuildKit's name table
-  // (callers pass only the earlier stages when a later one must not count).
-  const byName = stages.findLast((stage) => stage.name === lower);
-  if (byName !== undefined || !allowIndex || !/^[0-9]+$/.test(reference)) return byName;
+  for (let index = Math.min(before, stages.length) - 1; index >= 0; index--) {
+    if (stages[index]?.name === lower) return stages[index];
+  }
+  if (!allowIndex || !/^[0-9]+$/.test(reference)) return undefined;
   return stages[Number(reference)];
 }
 

@@ -98,7 +98,7 @@ export function planCompiled(compiled: readonly CompiledTargetGraph[], graph: Bu
   const users = new Map<Digest, Platform[]>();
   const stageOf = new Map<Digest, CompiledStage>();
   const closures = compiled.map((target) => {
-    const closure = target.root === null ? [] : graph.closure([target.root]);
+    const closure = target.vertices.map((id) => graph.vertex(id));
     const stages = new Map(target.stages.map((stage) => [stage.index, stage]));
     for (const vertex of closure) {
       const list = users.get(vertex.id);

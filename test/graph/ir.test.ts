@@ -2,7 +2,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { compileTarget } from "../../src/compile/compile.js";
 import { canonicalJson, IR_VERSION, sha256, vertexDigest } from "../../src/graph/digest.js";
+import { BuildGraph } from "../../src/graph/graph.js";
 import type { VertexContent } from "../../src/graph/ir.js";
 import { vertexMetaSchema, vertexSchema } from "../../src/graph/schema.js";
 import { planBuild } from "../../src/plan/plan.js";
@@ -71,5 +73,32 @@ describe("graph IR", () => {
       }
     }
     expect(vertices).toBeGreaterThan(3000);
+  });
+});
+
+describe("a target's vertex list", () => {
+  it("is exactly the closure of its result, inputs first, for every corpus file and target", () => {
+    let checked = 0;
+    for (const text of [everyField, ...files.map((file) => readFileSync(file, "utf8"))]) {
+      for (const spec of ["linux/amd64", "linux/arm64"]) {
+        const graph = new BuildGraph();
+        let compiled;
+        try {
+          compiled = compileTarget(parseDockerfile(text), { target: parsePlatform(spec), buildPlatform: parsePlatform("linux/amd64"), graph });
+        } catch (error) {
+          if (error instanceof SourceError) continue;
+          throw error;
+        }
+        const closure = compiled.root === null ? [] : graph.closure([compiled.root]).map((vertex) => vertex.id);
+        expect(new Set(compiled.vertices)).toEqual(new Set(closure));
+        const seen = new Set<string>();
+        for (const id of compiled.vertices) {
+          for (const input of graph.vertex(id).inputs) expect(seen.has(input)).toBe(true);
+          seen.add(id);
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(400);
   });
 });
