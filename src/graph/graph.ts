@@ -17,7 +17,10 @@ export class BuildGraph {
   add(content: VertexContent, inputs: readonly Digest[], meta: VertexMeta | (() => VertexMeta)): Digest {
     const id = vertexDigest(content, inputs);
     if (!this.byId.has(id)) {
-      this.byId.set(id, { ...content, id, inputs });
+      // The graph takes ownership of `content` (callers pass a fresh literal):
+      // completing it in place spares a copy of every new vertex.
+      const vertex = Object.assign(content, { id, inputs }) as Vertex;
+      this.byId.set(id, vertex);
       this.metaById.set(id, typeof meta === "function" ? meta() : meta);
     }
     return id;
