@@ -43,8 +43,3 @@ export function automaticArgs(build: Platform, target: Platform, targetStage: st
     ["TARGETSTAGE", targetStage],
   ]);
 }
-
-/** `NAME=value` strings in order (the form of an exec's environment). */
-export function toEnvList(vars: Vars): string[] {
-  return [...vars].map(([name, value]) => `${name}=${value}`);
-}

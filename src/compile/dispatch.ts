@@ -39,7 +39,7 @@ export interface DispatchContext {
  * system drive and stores them without the drive letter and with forward
  * slashes (`C:\\src` is `/src`).
  */
-export function systemPath(path: string, state: StageState, range: Range): string {
+function systemPath(path: string, state: StageState, range: Range): string {
   if (state.platform.os !== "windows") return path;
   const drive = /^([A-Za-z]):/.exec(path);
   if (drive !== null && drive[1]?.toUpperCase() !== "C") throw new CompileError(`the path ${path} is not on the system drive (C:)`, range);

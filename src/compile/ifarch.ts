@@ -87,7 +87,7 @@ const samePlatformKey = (a: Platform, b: Platform): boolean =>
   a.os === b.os && a.architecture === b.architecture && (a.variant ?? "") === (b.variant ?? "");
 
 /** The platform of the one build that every architecture a TAGARCH lists can run. */
-export function tagBuildPlatform(instruction: TagArchInstruction, os: string): Platform {
+function tagBuildPlatform(instruction: TagArchInstruction, os: string): Platform {
   const members = instruction.archs.map((arch) => selectorPlatform(selectorOf(arch), os));
   const common = members.find((candidate) => members.every((member) => canRun(member, candidate)));
   if (common === undefined) {

@@ -65,7 +65,7 @@ export function location(range: Range): SourceLocation {
 }
 
 /** `# NAME description…` above the instruction gives NAME's description. */
-export function descriptionFor(name: string, comments: readonly string[]): string | undefined {
+function descriptionFor(name: string, comments: readonly string[]): string | undefined {
   const [first, ...rest] = comments;
   if (first === undefined) return undefined;
   const [word, ...words] = first.split(/\s+/);

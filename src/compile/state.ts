@@ -8,7 +8,7 @@ import type { Platform } from "../platform/index.js";
 import type { ImageConfig } from "./image-config.js";
 
 /** The PATH BuildKit gives a Linux image that has none. */
-export const DEFAULT_LINUX_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const DEFAULT_LINUX_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 export interface MutableConfig {
   /** The image's environment (ENV only, no ARGs), ordered. */
