@@ -22,7 +22,8 @@ export const PLAN_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-export const PLAN_OPTIONS_HELP = `  --platform P[,P…]   target platforms (repeatable; default: the build platform)
+/** The planning options' help, without the Dockerfile's (commands take it in different ways). */
+export const PLAN_SETTINGS_HELP = `  --platform P[,P…]   target platforms (repeatable; default: the build platform)
   --target NAME       build this stage (default: the last one)
   --build-arg K=V     set a build argument (repeatable; K alone takes $K)
   --build-platform P  the platform the build runs on (default: the first
@@ -32,7 +33,9 @@ export const PLAN_OPTIONS_HELP = `  --platform P[,P…]   target platforms (repe
                       are emulated with QEMU
   --image-meta FILE   JSON: image reference → platforms and config
                       (see README); without it base images are unknown
-  --cost-model FILE   JSON overriding the cost model's weights
+  --cost-model FILE   JSON overriding the cost model's weights`;
+
+export const PLAN_OPTIONS_HELP = `${PLAN_SETTINGS_HELP}
   -f, --file FILE     the Dockerfile (or give FILE; - reads standard input)`;
 
 export interface PlanSettings {

@@ -4,9 +4,7 @@
  * columns; colour only when asked (the CLI asks on a terminal).
  */
 import type { Plan, PlannedVertex } from "../plan/plan.js";
-
-const ESC = "\u001b[";
-const paint = (on: boolean, code: string, text: string): string => (on ? `${ESC}${code}m${text}${ESC}0m` : text);
+import { clip, paint, shortPlatform, withoutRunFlags } from "./text-style.js";
 
 interface Row {
   readonly stage: string;
@@ -32,18 +30,12 @@ function rows(plan: Plan): Row[] {
   return [...byKey.values()].sort((a, b) => order(a.stage) - order(b.stage) || line(a) - line(b));
 }
 
-function shortPlatform(platform: string): string {
-  return platform.startsWith("linux/") ? platform.slice("linux/".length) : platform;
-}
-
 function targetsLabel(row: Row, all: readonly string[]): string {
   const targets = [...new Set(row.vertices.flatMap((planned) => planned.targets))];
   if (row.vertices.length > 1) return `each ×${row.vertices.length}`;
   if (targets.length === 1) return shortPlatform(targets[0] ?? "");
   return targets.length === all.length ? "shared" : `shared ×${targets.length}`;
 }
-
-const clip = (text: string, width: number): string => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
 
 export function renderPlanText(plan: Plan, color = false): string {
   const all = [...new Set(plan.targets.flatMap((target) => target.publishedAs))];
@@ -69,8 +61,7 @@ export function renderPlanText(plan: Plan, color = false): string {
     const cost = row.vertices.reduce((sum, planned) => sum + planned.cost, 0);
     const mode = row.mode === "emulated" || row.mode === "unsupported" ? paint(color, "33", row.mode.padEnd(11)) : row.mode.padEnd(11);
     const label = targetsLabel(row, all).padEnd(14);
-    // RUN's flags (mounts, network) would crowd out the command itself in 44 columns.
-    const name = row.name.replace(/^\[[^\]]*\]\s*/, "").replace(/^(RUN)\s+(?:--\S+\s+)+/i, "$1 ");
+    const name = withoutRunFlags(row.name.replace(/^\[[^\]]*\]\s*/, ""));
     out.push(`  ${label} ${mode} ${cost.toFixed(1).padStart(6)}  ${clip(name, 44)}`);
   }
   const { summary } = plan;

@@ -7,9 +7,10 @@ export const help = `Usage: dfc schema NAME
 Prints the JSON Schema of one of dfc's JSON outputs.
 
 Names:
-  ast    the output of dfc parse --format json
-  plan   the output of dfc plan --format json
-  ir     one vertex of dfc's build graph (the "op" of a planned vertex, with id and inputs)
+  ast       the output of dfc parse --format json
+  plan      the output of dfc plan --format json
+  ir        one vertex of dfc's build graph (the "op" of a planned vertex, with id and inputs)
+  progress  one line of dfc build --progress json
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -23,11 +24,12 @@ export async function run(argv: string[]): Promise<number> {
     ast: async () => (await import("../../syntax/schema.js")).parseOutputSchema,
     plan: async () => (await import("../../plan/schema.js")).planJsonSchema,
     ir: async () => (await import("../../graph/schema.js")).vertexSchema,
+    progress: async () => (await import("../../exec/progress.js")).progressEventSchema,
   };
-  if (extra.length > 0 || (name !== "ast" && name !== "plan" && name !== "ir")) {
+  if (extra.length > 0 || name === undefined || !Object.hasOwn(schemas, name)) {
     throw new UsageError(`dfc schema takes one name: ${Object.keys(schemas).join(" or ")}${name === undefined ? "" : ` (got "${positionals.join(" ")}")`}`);
   }
-  const [{ z }, schema] = await Promise.all([import("zod"), schemas[name]()]);
+  const [{ z }, schema] = await Promise.all([import("zod"), schemas[name as keyof typeof schemas]()]);
   writeOut(`${JSON.stringify(z.toJSONSchema(schema, { target: "draft-2020-12" }), null, 2)}\n`);
   return EXIT_OK;
 }

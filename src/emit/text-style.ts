@@ -1,0 +1,14 @@
+/** What the text renderers share: ANSI colour on request, clipping to a column, short platform names. */
+const ESC = "\u001b[";
+
+export const paint = (on: boolean, code: string, text: string): string => (on ? `${ESC}${code}m${text}${ESC}0m` : text);
+
+export const clip = (text: string, width: number): string => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
+
+/** `linux/arm64` → `arm64`: most builds are Linux, and the column is narrow. */
+export function shortPlatform(platform: string): string {
+  return platform.startsWith("linux/") ? platform.slice("linux/".length) : platform;
+}
+
+/** RUN's flags (mounts, network) would crowd the command itself out of a narrow column. */
+export const withoutRunFlags = (name: string): string => name.replace(/^((?:\[[^\]]*\]\s*)?RUN)\s+(?:--\S+\s+)+/i, "$1 ");
