@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { UsageError } from "./errors.js";
 
 export interface InputFile {
@@ -45,4 +46,20 @@ export function writeErr(text: string): void {
 /** Colour only when the stream is a terminal and NO_COLOR is not set. */
 export function useColor(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true && process.env["NO_COLOR"] === undefined;
+}
+
+/**
+ * Writes a file so that readers see the old content or the whole new one,
+ * never half of it: a temporary file beside it, then a rename.
+ */
+export function writeFileAtomic(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write ${path}: ${code === "ENOENT" ? "no such directory" : code === "EISDIR" ? "is a directory" : (code ?? String(error))}`);
+  }
 }

@@ -10,7 +10,8 @@ import type { Vertex, VertexMeta } from "./ir.js";
 
 export { IR_VERSION };
 
-const digest = z.custom<`sha256:${string}`>((value) => typeof value === "string" && /^sha256:[0-9a-f]{64}$/.test(value), "a sha256: digest");
+// A template literal (not z.custom) so the digest type is `sha256:${string}` and JSON Schema can express it as a pattern.
+const digest = z.templateLiteral(["sha256:", z.string().regex(/^[0-9a-f]{64}$/)]);
 const platform = z.string().describe("os/arch[/variant], normalized");
 const index = z.number().int().nonnegative();
 const nullableIndex = index.nullable();

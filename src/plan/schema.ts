@@ -37,7 +37,7 @@ export const planJsonSchema = z.object({
       location: z.object({ line: z.number().int(), column: z.number().int(), endLine: z.number().int(), endColumn: z.number().int() }).nullable(),
       inputs: z.array(digest),
       cost: z.number().nonnegative(),
-      op: z.record(z.string(), z.unknown()).describe("the vertex's content (see dfc schema ir)"),
+      op: z.record(z.string(), z.unknown()).describe("the vertex's content (see the vertices of dfc schema ir)"),
     }),
   ),
   summary: z.object({

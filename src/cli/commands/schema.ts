@@ -9,7 +9,7 @@ Prints the JSON Schema of one of dfc's JSON outputs.
 Names:
   ast       the output of dfc parse --format json
   plan      the output of dfc plan --format json
-  ir        one vertex of dfc's build graph (the "op" of a planned vertex, with id and inputs)
+  ir        the output of dfc compile --format json (dfc's build graph)
   progress  one line of dfc build --progress json
 `;
 
@@ -23,7 +23,7 @@ export async function run(argv: string[]): Promise<number> {
   const schemas = {
     ast: async () => (await import("../../syntax/schema.js")).parseOutputSchema,
     plan: async () => (await import("../../plan/schema.js")).planJsonSchema,
-    ir: async () => (await import("../../graph/schema.js")).vertexSchema,
+    ir: async () => (await import("../../emit/ir-json.js")).graphDocumentSchema,
     progress: async () => (await import("../../exec/progress.js")).progressEventSchema,
   };
   if (extra.length > 0 || name === undefined || !Object.hasOwn(schemas, name)) {
