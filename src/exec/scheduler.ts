@@ -63,16 +63,17 @@ export async function schedule(vertices: readonly PlannedVertex[], backend: Back
       const message = `no worker can run ${planned.vertex.kind === "exec" ? planned.vertex.platform : "this step"} (QEMU emulates CPUs, not operating systems)`;
       return fail(planned, message);
     }
-    if (await backend.cached(planned)) {
-      cached.push(planned.vertex.id);
-      emit(progressEvent("cached", planned, now()));
-      return "ok";
-    }
-    if (stop.signal.aborted) return "skipped";
-    emit(progressEvent("start", planned, now()));
     try {
+      if (await backend.cached(planned)) {
+        cached.push(planned.vertex.id);
+        emit(progressEvent("cached", planned, now()));
+        return "ok";
+      }
+      if (stop.signal.aborted) return "skipped";
+      emit(progressEvent("start", planned, now()));
       await backend.execute(planned, stop.signal);
     } catch (error) {
+      // A backend that cannot even look up its cache fails the step like one whose command fails.
       return fail(planned, error instanceof Error ? error.message : String(error));
     }
     executed.push(planned.vertex.id);

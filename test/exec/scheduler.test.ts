@@ -126,6 +126,15 @@ describe("schedule", () => {
     expectPartition(plan, result);
   });
 
+  it("fails a step whose cache lookup fails, like any other failure", async () => {
+    const plan = sharedBuilder();
+    const backend = new RecordingBackend();
+    backend.cached = (planned) => (planned.vertex.kind === "exec" ? Promise.reject(new Error("cache unreadable")) : Promise.resolve(false));
+    const result = await schedule(plan.vertices, backend, { jobs: 1 });
+    expect(result.failures.map((failure) => [stepText(failure.vertex), failure.message])).toEqual([["RUN npm ci", "cache unreadable"]]);
+    expectPartition(plan, result);
+  });
+
   it("rejects a job count below one", async () => {
     await expect(schedule([], new RecordingBackend(), { jobs: 0 })).rejects.toThrow(RangeError);
   });
