@@ -2,6 +2,11 @@
  * Runs a planned multi-target graph: every unique vertex once however many
  * targets need it, each after its inputs, at most `jobs` at a time.
  *
+ * When a slot frees, the ready step with the most estimated work still
+ * ahead of it (its own cost plus its costliest chain of users) goes first:
+ * starting the critical path early is what keeps the build short. p-limit
+ * only bounds how many run; which one a slot takes is decided when it frees.
+ *
  * Failure policy (BuildKit's, minus cancelling running work): after the
  * first failure nothing new starts, steps already running finish (their
  * results stay in the backend's cache for the next build), and every
@@ -55,7 +60,6 @@ export async function schedule(vertices: readonly PlannedVertex[], backend: Back
   const cached: Digest[] = [];
   const failures: VertexFailure[] = [];
   const skipped: Digest[] = [];
-  const outcomes = new Map<Digest, Promise<Outcome>>();
 
   const runOne = async (planned: PlannedVertex): Promise<Outcome> => {
     if (stop.signal.aborted) return "skipped";
@@ -88,20 +92,101 @@ export async function schedule(vertices: readonly PlannedVertex[], backend: Back
     return "failed";
   };
 
-  for (const planned of vertices) {
-    const inputs = planned.vertex.inputs.map((input) => {
-      const outcome = outcomes.get(input);
-      if (outcome === undefined) throw new Error(`vertex ${planned.vertex.id} is listed before its input ${input}`);
-      return outcome;
-    });
-    const outcome = Promise.all(inputs).then(async (results) => {
-      const outcome = results.every((result) => result === "ok") ? await limit(() => runOne(planned)) : "skipped";
-      if (outcome === "skipped") skipped.push(planned.vertex.id);
-      return outcome;
-    });
-    outcomes.set(planned.vertex.id, outcome);
+  // Readiness is tracked synchronously (Kahn's algorithm): when a step settles,
+  // the steps it unblocks join the ready queue before its slot is handed on,
+  // so the slot's next pick sees them.
+  const ready = new ReadyQueue(remainingWork(vertices));
+  const users = new Map<Digest, PlannedVertex[]>();
+  const waitingFor = new Map<Digest, number>();
+  const settled = new Set<Digest>();
+  let unsettled = vertices.length;
+  let finished = (): void => {};
+  const allSettled = new Promise<void>((resolve) => (finished = resolve));
+
+  const makeReady = (planned: PlannedVertex): void => {
+    ready.push(planned);
+    void limit(runSlot);
+  };
+  const settle = (planned: PlannedVertex, outcome: Outcome): void => {
+    if (settled.has(planned.vertex.id)) return;
+    settled.add(planned.vertex.id);
+    if (outcome === "skipped") skipped.push(planned.vertex.id);
+    for (const user of users.get(planned.vertex.id) ?? []) {
+      if (outcome !== "ok") settle(user, "skipped");
+      else {
+        const waiting = (waitingFor.get(user.vertex.id) ?? 1) - 1;
+        waitingFor.set(user.vertex.id, waiting);
+        if (waiting === 0 && !settled.has(user.vertex.id)) makeReady(user);
+      }
+    }
+    if (--unsettled === 0) finished();
+  };
+  // One slot per ready vertex; the slot takes the most urgent ready vertex, not necessarily that one.
+  async function runSlot(): Promise<void> {
+    const next = ready.pop();
+    if (next === undefined) return;
+    try {
+      settle(next, await runOne(next));
+    } catch (error) {
+      // Only a throwing onEvent gets here; the step still counts as failed so the build ends.
+      failures.push({ vertex: next, message: error instanceof Error ? error.message : String(error) });
+      stop.abort();
+      settle(next, "failed");
+    }
   }
-  await Promise.all(outcomes.values());
+
+  const listed = new Set<Digest>();
+  for (const planned of vertices) {
+    const inputs = new Set(planned.vertex.inputs);
+    for (const input of inputs) {
+      if (!listed.has(input)) throw new Error(`vertex ${planned.vertex.id} is listed before its input ${input}`);
+      users.set(input, [...(users.get(input) ?? []), planned]);
+    }
+    waitingFor.set(planned.vertex.id, inputs.size);
+    listed.add(planned.vertex.id);
+  }
+  if (unsettled === 0) finished();
+  for (const planned of vertices) if (waitingFor.get(planned.vertex.id) === 0) makeReady(planned);
+  await allSettled;
   options.signal?.removeEventListener("abort", onAbort);
   return { executed, cached, failures, skipped, cancelled: options.signal?.aborted === true };
+}
+
+/** Each vertex's cost plus the costliest chain of vertices that need it (inputs come before users). */
+function remainingWork(vertices: readonly PlannedVertex[]): Map<Digest, number> {
+  const ahead = new Map<Digest, number>();
+  const work = new Map<Digest, number>();
+  for (let index = vertices.length - 1; index >= 0; index--) {
+    const planned = vertices[index] as PlannedVertex;
+    const total = planned.cost + (ahead.get(planned.vertex.id) ?? 0);
+    work.set(planned.vertex.id, total);
+    for (const input of planned.vertex.inputs) ahead.set(input, Math.max(ahead.get(input) ?? 0, total));
+  }
+  return work;
+}
+
+/** Ready vertices, most remaining work first; equal work in the order they became ready. */
+class ReadyQueue {
+  // Sorted so that the next vertex to run is last (pop is cheap); `arrival` breaks ties.
+  readonly #items: { planned: PlannedVertex; work: number; arrival: number }[] = [];
+  #arrivals = 0;
+
+  constructor(private readonly work: ReadonlyMap<Digest, number>) {}
+
+  push(planned: PlannedVertex): void {
+    const item = { planned, work: this.work.get(planned.vertex.id) ?? 0, arrival: this.#arrivals++ };
+    const before = (other: typeof item): boolean => other.work < item.work || (other.work === item.work && other.arrival > item.arrival);
+    let low = 0;
+    let high = this.#items.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (before(this.#items[middle] as typeof item)) low = middle + 1;
+      else high = middle;
+    }
+    this.#items.splice(low, 0, item);
+  }
+
+  pop(): PlannedVertex | undefined {
+    return this.#items.pop()?.planned;
+  }
 }

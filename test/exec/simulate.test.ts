@@ -51,25 +51,27 @@ describe("simulateBuild", () => {
     const events: ProgressEvent[] = [];
     const simulation = await simulateBuild(plan, { jobs: 2, onEvent: (event) => events.push(event) });
     const rows = simulation.timeline.map((entry) => `${entry.start.toFixed(1)}-${entry.end.toFixed(1)} ${entry.planned.targets.length} ${stepText(entry.planned)}`);
-    // Reviewed by hand: two slots; a step queues when its inputs are done and
-    // the queue is first come, first served (no critical-path priority), so
-    // WORKDIR, ready at 5, waits behind the third nginx image queued at 0.
+    // Reviewed by hand: two slots; a freed slot takes the ready step with the
+    // most work ahead of it (node → … → COPY --from: 79; the context: 74; an
+    // nginx image: 6), so the builder chain never waits and the nginx images
+    // fill the second slot. Only the last COPY --from waits for a slot: 80 s
+    // against the 79 s critical path.
     expect(rows).toEqual([
-      "0.0-5.0 1 FROM docker.io/library/nginx:1.27-alpine",
+      "0.0-1.0 3 load build context",
       "0.0-5.0 3 FROM docker.io/library/node:20-alpine",
-      "5.0-6.0 3 load build context",
-      "5.0-10.0 1 FROM docker.io/library/nginx:1.27-alpine",
+      "1.0-6.0 1 FROM docker.io/library/nginx:1.27-alpine",
+      "5.0-6.0 3 WORKDIR /app",
+      "6.0-7.0 3 COPY package.json package-lock.json ./",
       "6.0-11.0 1 FROM docker.io/library/nginx:1.27-alpine",
-      "10.0-11.0 3 WORKDIR /app",
-      "11.0-12.0 3 COPY package.json package-lock.json ./",
-      "12.0-72.0 3 RUN npm ci",
-      "72.0-73.0 3 COPY . .",
-      "73.0-83.0 3 RUN npm run build",
-      "83.0-84.0 1 COPY --from=assets /app/dist /usr/share/nginx/html",
-      "83.0-84.0 1 COPY --from=assets /app/dist /usr/share/nginx/html",
-      "84.0-85.0 1 COPY --from=assets /app/dist /usr/share/nginx/html",
+      "7.0-67.0 3 RUN npm ci",
+      "11.0-16.0 1 FROM docker.io/library/nginx:1.27-alpine",
+      "67.0-68.0 3 COPY . .",
+      "68.0-78.0 3 RUN npm run build",
+      "78.0-79.0 1 COPY --from=assets /app/dist /usr/share/nginx/html",
+      "78.0-79.0 1 COPY --from=assets /app/dist /usr/share/nginx/html",
+      "79.0-80.0 1 COPY --from=assets /app/dist /usr/share/nginx/html",
     ]);
-    expect(simulation.wallTime).toBe(85);
+    expect(simulation.wallTime).toBe(80);
     expect(simulation.separate.map((build) => build.platform)).toEqual(["linux/amd64", "linux/arm/v7", "linux/arm64"]);
     expect(events.filter((event) => event.event === "start")).toHaveLength(plan.vertices.length);
   });
