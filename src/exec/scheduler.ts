@@ -50,6 +50,7 @@ export async function schedule(vertices: readonly PlannedVertex[], backend: Back
   const started = performance.now();
   const now = options.now ?? (() => (performance.now() - started) / 1000);
   const emit = options.onEvent ?? (() => {});
+  const { users, waitingFor } = dependencies(vertices);
   const limit = pLimit(options.jobs);
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
@@ -96,8 +97,6 @@ export async function schedule(vertices: readonly PlannedVertex[], backend: Back
   // the steps it unblocks join the ready queue before its slot is handed on,
   // so the slot's next pick sees them.
   const ready = new ReadyQueue(remainingWork(vertices));
-  const users = new Map<Digest, PlannedVertex[]>();
-  const waitingFor = new Map<Digest, number>();
   const settled = new Set<Digest>();
   let unsettled = vertices.length;
   let finished = (): void => {};
@@ -135,21 +134,28 @@ export async function schedule(vertices: readonly PlannedVertex[], backend: Back
     }
   }
 
-  const listed = new Set<Digest>();
-  for (const planned of vertices) {
-    const inputs = new Set(planned.vertex.inputs);
-    for (const input of inputs) {
-      if (!listed.has(input)) throw new Error(`vertex ${planned.vertex.id} is listed before its input ${input}`);
-      users.set(input, [...(users.get(input) ?? []), planned]);
-    }
-    waitingFor.set(planned.vertex.id, inputs.size);
-    listed.add(planned.vertex.id);
-  }
   if (unsettled === 0) finished();
   for (const planned of vertices) if (waitingFor.get(planned.vertex.id) === 0) makeReady(planned);
   await allSettled;
   options.signal?.removeEventListener("abort", onAbort);
   return { executed, cached, failures, skipped, cancelled: options.signal?.aborted === true };
+}
+
+/** Who uses each vertex, and how many distinct inputs each waits for; checks that inputs come first. */
+function dependencies(vertices: readonly PlannedVertex[]): { users: Map<Digest, PlannedVertex[]>; waitingFor: Map<Digest, number> } {
+  const users = new Map<Digest, PlannedVertex[]>();
+  const waitingFor = new Map<Digest, number>();
+  for (const planned of vertices) {
+    const inputs = new Set(planned.vertex.inputs);
+    for (const input of inputs) {
+      if (!waitingFor.has(input)) throw new Error(`vertex ${planned.vertex.id} is listed before its input ${input}`);
+      const list = users.get(input);
+      if (list === undefined) users.set(input, [planned]);
+      else list.push(planned);
+    }
+    waitingFor.set(planned.vertex.id, inputs.size);
+  }
+  return { users, waitingFor };
 }
 
 /** Each vertex's cost plus the costliest chain of vertices that need it (inputs come before users). */

@@ -135,6 +135,11 @@ describe("schedule", () => {
     expectPartition(plan, result);
   });
 
+  it("refuses vertices listed before their inputs instead of waiting forever", async () => {
+    const reversed = [...sharedBuilder().vertices].reverse();
+    await expect(schedule(reversed, new RecordingBackend(), { jobs: 1 })).rejects.toThrow(/is listed before its input/);
+  });
+
   it("rejects a job count below one", async () => {
     await expect(schedule([], new RecordingBackend(), { jobs: 0 })).rejects.toThrow(RangeError);
   });
