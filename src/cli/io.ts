@@ -8,6 +8,14 @@ export interface InputFile {
   readonly text: string;
 }
 
+/** FILE, -f FILE or ./Dockerfile. */
+export function dockerfilePath(command: string, file: string | undefined, positionals: readonly string[]): string {
+  if (positionals.length > 1 || (positionals.length === 1 && file !== undefined)) {
+    throw new UsageError(`dfc ${command} reads one Dockerfile; give either FILE or -f FILE`);
+  }
+  return file ?? positionals[0] ?? "Dockerfile";
+}
+
 /** Reads a Dockerfile from a path, or from standard input for `-`. */
 export function readInput(path: string): InputFile {
   try {

@@ -1,6 +1,6 @@
 /**
- * The options every planning command shares (plan, outline, targets, and
- * later lint, build and compile): platforms, target stage, build args,
+ * The options every planning command shares (plan, outline, targets, lint,
+ * build and compile): platforms, target stage, build args,
  * build platform, workers, image metadata, cost model.
  */
 import { readFileSync } from "node:fs";
@@ -131,12 +131,4 @@ export async function planSettings(values: PlanValues): Promise<PlanSettings> {
     resolver,
     costModel,
   };
-}
-
-/** FILE, -f FILE or ./Dockerfile. */
-export function dockerfilePath(command: string, file: string | undefined, positionals: readonly string[]): string {
-  if (positionals.length > 1 || (positionals.length === 1 && file !== undefined)) {
-    throw new UsageError(`dfc ${command} reads one Dockerfile; give either FILE or -f FILE`);
-  }
-  return file ?? positionals[0] ?? "Dockerfile";
 }

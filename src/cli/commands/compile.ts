@@ -3,8 +3,8 @@ import { planBuild } from "../../plan/plan.js";
 import { parseDockerfile } from "../../syntax/parse.js";
 import { oneOf, parseCommandLine } from "../args.js";
 import { EXIT_OK, UsageError } from "../errors.js";
-import { readInput, writeFileAtomic, writeOut } from "../io.js";
-import { dockerfilePath, PLAN_OPTIONS, PLAN_OPTIONS_HELP, planSettings } from "../plan-options.js";
+import { dockerfilePath, readInput, writeFileAtomic, writeOut } from "../io.js";
+import { PLAN_OPTIONS, PLAN_OPTIONS_HELP, planSettings } from "../plan-options.js";
 import { reportSourceError } from "../report.js";
 
 export const help = `Usage: dfc compile [options] --format json [FILE | -]

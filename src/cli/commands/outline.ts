@@ -2,8 +2,8 @@ import { listTargets, outline } from "../../compile/outline.js";
 import { parseDockerfile } from "../../syntax/parse.js";
 import { oneOf, parseCommandLine } from "../args.js";
 import { EXIT_OK } from "../errors.js";
-import { readInput, writeOut } from "../io.js";
-import { dockerfilePath, PLAN_OPTIONS, PLAN_OPTIONS_HELP, planSettings } from "../plan-options.js";
+import { dockerfilePath, readInput, writeOut } from "../io.js";
+import { PLAN_OPTIONS, PLAN_OPTIONS_HELP, planSettings } from "../plan-options.js";
 import { reportSourceError } from "../report.js";
 
 const helpFor = (name: "outline" | "targets"): string => `Usage: dfc ${name} [options] [FILE | -]

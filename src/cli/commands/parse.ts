@@ -1,8 +1,8 @@
 import { parseDockerfile, dumpBuildkit } from "../../syntax/index.js";
 import { AST_SCHEMA_VERSION } from "../../syntax/schema-version.js";
 import { oneOf, parseCommandLine } from "../args.js";
-import { EXIT_OK, UsageError } from "../errors.js";
-import { readInput, writeOut } from "../io.js";
+import { EXIT_OK } from "../errors.js";
+import { dockerfilePath, readInput, writeOut } from "../io.js";
 import { reportSourceError } from "../report.js";
 
 export const help = `Usage: dfc parse [--format json|buildkit] [-f FILE | FILE | -]
@@ -33,10 +33,7 @@ export function run(argv: string[]): number {
     return EXIT_OK;
   }
   const format = oneOf("format", values.format, ["json", "buildkit"], "json");
-  if (positionals.length > 1 || (positionals.length === 1 && values.file !== undefined)) {
-    throw new UsageError("dfc parse reads one Dockerfile; give either FILE or -f FILE");
-  }
-  const input = readInput(values.file ?? positionals[0] ?? "Dockerfile");
+  const input = readInput(dockerfilePath("parse", values.file, positionals));
   try {
     const dockerfile = parseDockerfile(input.text);
     writeOut(

@@ -4,8 +4,8 @@ import { planToJson } from "../../plan/json.js";
 import { parseDockerfile } from "../../syntax/parse.js";
 import { oneOf, parseCommandLine } from "../args.js";
 import { EXIT_OK } from "../errors.js";
-import { readInput, useColor, writeOut } from "../io.js";
-import { dockerfilePath, PLAN_OPTIONS, PLAN_OPTIONS_HELP, planSettings } from "../plan-options.js";
+import { dockerfilePath, readInput, useColor, writeOut } from "../io.js";
+import { PLAN_OPTIONS, PLAN_OPTIONS_HELP, planSettings } from "../plan-options.js";
 import { reportSourceError } from "../report.js";
 
 export const help = `Usage: dfc plan [options] [FILE | -]
@@ -35,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
   const input = readInput(dockerfilePath("plan", values.file, positionals));
   let output: string;
   try {
-    const plan = planBuild(parseDockerfile(input.text), { ...settings, targetStage: settings.targetStage });
+    const plan = planBuild(parseDockerfile(input.text), settings);
     switch (format) {
       case "json":
         output = `${JSON.stringify(planToJson(plan), null, 2)}\n`;
