@@ -4,7 +4,7 @@
  * columns; colour only when asked (the CLI asks on a terminal).
  */
 import type { Plan, PlannedVertex } from "../plan/plan.js";
-import { clip, paint, shortPlatform, withoutRunFlags } from "./text-style.js";
+import { clip, paint, targetsLabel, withoutRunFlags } from "./text-style.js";
 
 interface Row {
   readonly stage: string;
@@ -30,11 +30,9 @@ function rows(plan: Plan): Row[] {
   return [...byKey.values()].sort((a, b) => order(a.stage) - order(b.stage) || line(a) - line(b));
 }
 
-function targetsLabel(row: Row, all: readonly string[]): string {
-  const targets = [...new Set(row.vertices.flatMap((planned) => planned.targets))];
+function rowLabel(row: Row, all: readonly string[]): string {
   if (row.vertices.length > 1) return `each ×${row.vertices.length}`;
-  if (targets.length === 1) return shortPlatform(targets[0] ?? "");
-  return targets.length === all.length ? "shared" : `shared ×${targets.length}`;
+  return targetsLabel(row.vertices[0]?.targets ?? [], all.length);
 }
 
 export function renderPlanText(plan: Plan, color = false): string {
@@ -60,7 +58,7 @@ export function renderPlanText(plan: Plan, color = false): string {
     }
     const cost = row.vertices.reduce((sum, planned) => sum + planned.cost, 0);
     const mode = row.mode === "emulated" || row.mode === "unsupported" ? paint(color, "33", row.mode.padEnd(11)) : row.mode.padEnd(11);
-    const label = targetsLabel(row, all).padEnd(14);
+    const label = rowLabel(row, all).padEnd(14);
     const name = withoutRunFlags(row.name.replace(/^\[[^\]]*\]\s*/, ""));
     out.push(`  ${label} ${mode} ${cost.toFixed(1).padStart(6)}  ${clip(name, 44)}`);
   }

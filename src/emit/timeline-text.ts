@@ -5,13 +5,8 @@
  */
 import { displayName } from "../exec/progress.js";
 import type { Simulation } from "../exec/simulate.js";
-import type { Plan, PlannedVertex } from "../plan/plan.js";
-import { clip, paint, shortPlatform, withoutRunFlags } from "./text-style.js";
-
-function targetLabel(planned: PlannedVertex, all: number): string {
-  if (planned.targets.length === 1) return shortPlatform(planned.targets[0] ?? "");
-  return planned.targets.length === all ? "shared" : `shared ×${planned.targets.length}`;
-}
+import type { Plan } from "../plan/plan.js";
+import { clip, paint, targetsLabel, withoutRunFlags } from "./text-style.js";
 
 const seconds = (value: number): string => `${value.toFixed(1)} s`;
 
@@ -25,7 +20,7 @@ export function renderTimelineText(plan: Plan, simulation: Simulation, color = f
   ];
   for (const { planned, start, end } of simulation.timeline) {
     const mode = planned.mode === "emulated" ? paint(color, "33", "emulated") : (planned.mode ?? "").padEnd(8);
-    const target = clip(targetLabel(planned, platforms.length), 10).padEnd(10);
+    const target = clip(targetsLabel(planned.targets, platforms.length), 10).padEnd(10);
     out.push(`${start.toFixed(1).padStart(7)} ${end.toFixed(1).padStart(6)}  ${target} ${mode} ${clip(withoutRunFlags(displayName(planned)), 44)}`);
   }
 
