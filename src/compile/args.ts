@@ -27,8 +27,6 @@ export const AUTOMATIC_ARGS = [
   "TARGETSTAGE",
 ] as const;
 
-export type AutomaticArg = (typeof AUTOMATIC_ARGS)[number];
-
 /** The automatic platform ARGs for one build. */
 export function automaticArgs(build: Platform, target: Platform, targetStage: string): Vars {
   return new Map<string, string>([

@@ -10,7 +10,7 @@
  * ARMv7 and 64-bit ARM cores run ARMv6 code, not the other way round). That
  * build is the same for each of them, so the planner builds it once.
  */
-import { archMatches, canRun, nearestArchName, resolveArchName, type ArchSelector, type Platform } from "../platform/index.js";
+import { archMatches, canRun, nearestArchName, resolveArchName, samePlatform, type ArchSelector, type Platform } from "../platform/index.js";
 import type { ArchName, Instruction, Statement, TagArchInstruction } from "../syntax/ast.js";
 import { CompileError } from "./errors.js";
 
@@ -73,7 +73,7 @@ function sharedBuild(tags: readonly TagArchInstruction[], target: Platform): Arc
   let chosen: ArchResolution["tag"] = null;
   for (const instruction of tags) {
     const buildPlatform = tagBuildPlatform(instruction, target.os);
-    if (chosen !== null && !samePlatformKey(chosen.buildPlatform, buildPlatform)) {
+    if (chosen !== null && !samePlatform(chosen.buildPlatform, buildPlatform)) {
       throw new CompileError(`TAGARCH groups disagree for ${target.architecture}: one build cannot serve both`, instruction.range, [
         { message: "the other TAGARCH", range: chosen.instruction.range },
       ]);
@@ -82,9 +82,6 @@ function sharedBuild(tags: readonly TagArchInstruction[], target: Platform): Arc
   }
   return chosen;
 }
-
-const samePlatformKey = (a: Platform, b: Platform): boolean =>
-  a.os === b.os && a.architecture === b.architecture && (a.variant ?? "") === (b.variant ?? "");
 
 /** The platform of the one build that every architecture a TAGARCH lists can run. */
 function tagBuildPlatform(instruction: TagArchInstruction, os: string): Platform {

@@ -33,7 +33,7 @@ const platformSchema = z.string().transform((spec, context) => {
   }
 });
 
-export const imageMetaSchema = z.record(
+const imageMetaSchema = z.record(
   z.string().min(1),
   z
     .object({

@@ -14,7 +14,7 @@ const NON_ASCII_LETTER = /^\p{L}$/u;
 const NON_ASCII_DECIMAL_DIGIT = /^\p{Nd}$/u;
 
 /** Go's unicode.IsLetter (general category L). */
-export function isGoLetter(cp: number): boolean {
+function isGoLetter(cp: number): boolean {
   if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a);
   return NON_ASCII_LETTER.test(String.fromCodePoint(cp));
 }

@@ -24,7 +24,7 @@ function exactLookup(env: Env): EnvLookup {
  * character whose full upper-case form is several characters, like `ß`, stays
  * as it is instead of becoming `SS`.
  */
-export function goToUpper(text: string): string {
+function goToUpper(text: string): string {
   const upper = text.toUpperCase();
   // Upper-casing never shortens text, so equal length means no character expanded.
   if (upper.length === text.length) return upper;

@@ -43,7 +43,7 @@ const MISSING_CLOSE_BRACE = "syntax error: missing '}'";
  * limit far above anything a Dockerfile needs turns that into a
  * ShellExpansionError instead of a RangeError.
  */
-export const MAX_NESTED_SUBSTITUTIONS = 256;
+const MAX_NESTED_SUBSTITUTIONS = 256;
 
 export interface LexerSettings {
   /** Code point of the escape character (`\` or `` ` ``). */

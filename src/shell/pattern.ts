@@ -205,7 +205,7 @@ export function trimPrefix(pattern: string, value: string, greedy: boolean): str
  * character it escapes (`a\*c` becomes `c\*a`). A trailing lone backslash is
  * simply moved to the front, as BuildKit does.
  */
-export function reversePattern(pattern: string): string {
+function reversePattern(pattern: string): string {
   const chars = Array.from(pattern);
   const out = new Array<string>(chars.length);
   const last = chars.length - 1;

@@ -1018,16 +1018,6 @@ export function assignmentOf(word: ShellWord): { readonly name: string; readonly
   return match === null ? null : { name: match[1] as string, valueStart: word.start + match[0].length };
 }
 
-/** The literal value of a word from an offset on (for `NAME=value`), or null when it expands something. */
-export function literalFrom(word: ShellWord, from: number): string | null {
-  let out = "";
-  for (const part of word.parts) {
-    if (part.end <= from) continue;
-    if (part.kind !== "literal") return null;
-    out += part.start >= from ? part.text : part.text.slice(from - part.start);
-  }
-  return out;
-}
 
 /** The command's name with wrappers removed (`sudo`, `env A=1`, `time`, `exec`, `nice`). */
 export function commandName(command: SimpleCommand): { readonly name: string; readonly index: number } | null {
@@ -1091,7 +1081,3 @@ export function comparisonsOf(command: SimpleCommand): Comparison[] {
   return found;
 }
 
-/** Every frame chain element of a kind. */
-export function framesOf<K extends Frame["kind"]>(command: { readonly frames: readonly Frame[] }, kind: K): Extract<Frame, { kind: K }>[] {
-  return command.frames.filter((frame): frame is Extract<Frame, { kind: K }> => frame.kind === kind);
-}

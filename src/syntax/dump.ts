@@ -8,17 +8,13 @@
  */
 import { instructionsOf, type CommandForm, type Dockerfile, type Flag, type Instruction } from "./ast.js";
 import { goQuote } from "./go-quote.js";
-import { trimmedBounds } from "./words.js";
+import { trimGoSpace } from "../../grammar/chars.js";
 
 export function dumpBuildkit(dockerfile: Dockerfile): string {
-  return instructionsOf(dockerfile.body).map((instruction) => `(${trimmed(dumpInstruction(instruction))})\n`).join("");
+  return instructionsOf(dockerfile.body).map((instruction) => `(${trimGoSpace(dumpInstruction(instruction))})\n`).join("");
 }
 
 /** BuildKit trims each dump (an instruction whose keyword is empty dumps as `("")`). */
-function trimmed(text: string): string {
-  const [start, end] = trimmedBounds(text);
-  return text.slice(start, end);
-}
 
 /** The text of a flag as BuildKit reports it. */
 export function flagText(flag: Flag): string {
@@ -29,7 +25,7 @@ function dumpInstruction(instruction: Instruction): string {
   let out = instruction.keyword.value.toLowerCase();
   if (instruction.flags.length > 0) out += ` [${instruction.flags.map((flag) => goQuote(flagText(flag))).join(" ")}]`;
   if (instruction.kind === "ONBUILD") {
-    return instruction.trigger === null ? out : `${out} (${trimmed(dumpInstruction(instruction.trigger))})`;
+    return instruction.trigger === null ? out : `${out} (${trimGoSpace(dumpInstruction(instruction.trigger))})`;
   }
   for (const value of dumpValues(instruction)) out += ` ${goQuote(value)}`;
   return out;

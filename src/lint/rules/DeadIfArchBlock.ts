@@ -9,7 +9,8 @@
  * (the shared build of an `arm7 arm8 rpi` group is arm/v6) count as
  * requested.
  */
-import { formatPlatform, type Platform } from "../../platform/index.js";
+import { uniqueSorted } from "../../plan/plan.js";
+import type { Platform } from "../../platform/index.js";
 import type { Statement } from "../../syntax/ast.js";
 import type { LintContext } from "../context.js";
 import { platformList } from "../context.js";
@@ -47,8 +48,7 @@ export const DeadIfArchBlock: Rule = {
         });
       }
     };
-    const unique = candidates.filter((platform, index) => candidates.findIndex((other) => formatPlatform(other) === formatPlatform(platform)) === index);
-    visit(context.dockerfile.body, unique);
+    visit(context.dockerfile.body, uniqueSorted(candidates));
   },
 };
 

@@ -81,13 +81,11 @@ export function canonicalArch(name: string): string | undefined {
   const extra = EXTRA_NAMES[lower];
   if (extra !== undefined) return extra;
   const selector = resolveArchName(lower);
-  if (selector === undefined) return undefined;
-  if (selector.architecture === "arm") return `arm/${selector.variant ?? "v7"}`;
-  return selector.architecture;
+  return selector === undefined ? undefined : canonicalOfPlatform(selector);
 }
 
 /** The canonical architecture of a platform (`arm/v7` for 32-bit arm, the architecture otherwise). */
-export function canonicalOfPlatform(platform: { readonly architecture: string; readonly variant?: string }): string {
+export function canonicalOfPlatform(platform: { readonly architecture: string; readonly variant?: string | null }): string {
   return platform.architecture === "arm" ? `arm/${platform.variant ?? "v7"}` : platform.architecture;
 }
 
@@ -96,9 +94,6 @@ export function spell(canonical: string, scheme: "oci" | "uname" | "dpkg" | "apk
   return SPELLINGS[canonical]?.[scheme];
 }
 
-export function schemeDomain(scheme: "oci" | "uname" | "dpkg" | "apk"): ReadonlySet<string> {
-  return DOMAINS[scheme];
-}
 
 /** A human label for a scheme, for messages. */
 export function schemeLabel(scheme: ArchScheme): string {
@@ -224,7 +219,3 @@ export function archTokens(text: string): { readonly name: string; readonly inde
   return found;
 }
 
-/** Whether a word names an architecture in any scheme (`amd64`, `aarch64`, `armhf`, `x86`). */
-export function isArchName(word: string): boolean {
-  return canonicalArch(word) !== undefined;
-}

@@ -24,7 +24,7 @@ export interface PortSpec {
  * The last two `:`-parts are the ports, anything before them the address;
  * null when the container part is invalid, which is an error, not a finding.
  */
-export function parsePortSpec(spec: string): PortSpec | null {
+function parsePortSpec(spec: string): PortSpec | null {
   const parts = spec.split(":");
   const container = parts[parts.length - 1] ?? "";
   const slash = container.indexOf("/");

@@ -9,7 +9,6 @@
  * whole script. Heredoc bodies are raw source, and exec-form arguments map
  * one to one when they hold no JSON escapes.
  */
-import type { Command } from "../../compile/instructions/index.js";
 import type { CommandForm, Heredoc, Instruction, Word } from "../../syntax/ast.js";
 import { lineStartsOf, SourceLocator, type Range } from "../../syntax/position.js";
 import type { LintContext, Step, TargetView } from "../context.js";
@@ -242,10 +241,6 @@ export function archBlockInstructions(context: LintContext): ReadonlySet<Instruc
   return inside;
 }
 
-/** The command as a RUN (or null). */
-export function runOf(command: Command): Extract<Command, { kind: "RUN" }> | null {
-  return command.kind === "RUN" ? command : null;
-}
 
 /** The platform automatic ARGs BuildKit only exposes in FROM lines. */
 export const PLATFORM_ARGS = ["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"] as const;

@@ -26,7 +26,7 @@ function resolveStage(stages: readonly CompiledStage[], reference: string): Comp
 const linkCache = new WeakMap<TargetView, readonly StageLink[]>();
 
 /** Links between the stages compiled for one target (computed once per target). */
-export function stageLinks(target: TargetView): readonly StageLink[] {
+function stageLinks(target: TargetView): readonly StageLink[] {
   const cached = linkCache.get(target);
   if (cached !== undefined) return cached;
   const links = computeLinks(target);
