@@ -12,6 +12,8 @@ import { loadScenario, planScenario, planText, scenariosDir, stepText } from "..
 class RecordingBackend implements Backend {
   readonly started: Digest[] = [];
   readonly finished: Digest[] = [];
+  /** What had finished when each step started. */
+  readonly finishedBefore = new Map<Digest, ReadonlySet<Digest>>();
   running = 0;
   maxRunning = 0;
   readonly signals: AbortSignal[] = [];
@@ -26,6 +28,7 @@ class RecordingBackend implements Backend {
 
   async execute(planned: PlannedVertex, signal: AbortSignal): Promise<void> {
     this.started.push(planned.vertex.id);
+    this.finishedBefore.set(planned.vertex.id, new Set(this.finished));
     this.signals.push(signal);
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
@@ -58,8 +61,8 @@ describe("schedule", () => {
     const shared = plan.vertices.filter((planned) => planned.targets.length === 3);
     expect(shared.length).toBeGreaterThan(3);
     for (const planned of plan.vertices) {
-      const start = backend.started.indexOf(planned.vertex.id);
-      for (const input of planned.vertex.inputs) expect(backend.finished.indexOf(input)).toBeLessThan(start);
+      const done = backend.finishedBefore.get(planned.vertex.id);
+      for (const input of planned.vertex.inputs) expect(done?.has(input)).toBe(true);
     }
     expect(events.filter((event) => event.event === "start")).toHaveLength(plan.vertices.length);
     expect(events.filter((event) => event.event === "done")).toHaveLength(plan.vertices.length);
@@ -146,8 +149,8 @@ describe("schedule", () => {
 
   it("property: whatever fails and whatever --jobs, no step runs before its inputs succeeded and every vertex is accounted for", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...scenarios), fc.integer({ min: 1, max: 6 }), fc.nat(), async (scenario, jobs, pick) => {
-        const plan = planScenario(scenario);
+      fc.asyncProperty(fc.integer({ min: 0, max: scenarios.length - 1 }), fc.integer({ min: 1, max: 6 }), fc.nat(), async (which, jobs, pick) => {
+        const plan = planScenario(scenarios[which] as (typeof scenarios)[number]);
         const failing = plan.vertices[pick % plan.vertices.length]?.vertex.id;
         const backend = new RecordingBackend({ fail: (planned) => planned.vertex.id === failing, delayMs: () => 0 });
         const result = await schedule(plan.vertices, backend, { jobs });
@@ -159,7 +162,8 @@ describe("schedule", () => {
           for (const input of planned.vertex.inputs) expect(succeeded.has(input)).toBe(true);
         }
       }),
-      { numRuns: 40 },
+      // Shrinking and seeds vary; the examples below pin every scenario at least once.
+      { numRuns: 40, examples: scenarios.map((_, which) => [which, 2, which] as [number, number, number]) },
     );
   });
 });
