@@ -14,6 +14,7 @@ import type { BuildGraph } from "../graph/graph.js";
 import { formatPlatform } from "../platform/index.js";
 import { expandWord, ShellExpansionError } from "../shell/index.js";
 import type { Heredoc, Word } from "../syntax/ast.js";
+import { chompHeredoc } from "../syntax/heredoc.js";
 import type { Range } from "../syntax/position.js";
 import { CompileError } from "./errors.js";
 import type { AddCommand, Command, CopyCommand, Mount, RunCommand } from "./instructions/index.js";
@@ -151,10 +152,6 @@ class Inputs {
   }
 }
 
-function chompTabs(text: string): string {
-  return text.replace(/^\t+/gm, "");
-}
-
 /** The command line of a RUN, with BuildKit's three heredoc cases. */
 function runArgs(command: RunCommand, state: StageState, inputs: Inputs, mounts: ExecMount[], add: Add): string[] {
   const form = command.command;
@@ -164,7 +161,7 @@ function runArgs(command: RunCommand, state: StageState, inputs: Inputs, mounts:
   const script = form.script.value;
   const [first] = command.heredocs;
   if (first === undefined) return [...shell, script];
-  const body = (heredoc: Heredoc): string => (heredoc.chomp ? chompTabs(heredoc.content) : heredoc.content);
+  const body = (heredoc: Heredoc): string => (heredoc.chomp ? chompHeredoc(heredoc.content) : heredoc.content);
   // BuildKit: is the whole command one heredoc word (`<<EOF`), or a command that uses heredocs?
   if (command.heredocs.length === 1 && /^[0-9]*<<-?[\t\n\f\r ]*[^<\s]+$/.test(script)) {
     if (state.platform.os !== "windows" && first.content.startsWith("#!")) {

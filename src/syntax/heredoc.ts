@@ -297,3 +297,12 @@ export function heredocsOnLine(line: string): HeredocSpec[] {
   }
   return specs;
 }
+
+/**
+ * A `<<-` body: leading tabs removed from every line (BuildKit's
+ * `ChompHeredocContent`, Go's `(?m)^\t+`, where a line starts only after
+ * `\n`; JavaScript's `m` flag would also start one after `\r`).
+ */
+export function chompHeredoc(content: string): string {
+  return content.replace(/(^|\n)\t+/g, "$1");
+}

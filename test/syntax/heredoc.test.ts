@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { parseDockerfile, type Heredoc, type Instruction } from "../../src/syntax/index.js";
 import { as, dump, instructions, lines, nth, span, syntaxError } from "./helpers.js";
+import { chompHeredoc } from "../../src/syntax/heredoc.js";
 
 /** The heredocs an instruction carries (an ONBUILD's are on its trigger). */
 function heredocsOf(instruction: Instruction): readonly Heredoc[] | undefined {
@@ -353,5 +354,15 @@ describe("blanks between << and the name (BuildKit 0.22+)", () => {
 
   it("a blank after <<- ends the word, so no heredoc opens", () => {
     expect(dump(lines("FROM a", "RUN <<- EOF", "EOF"))).toBe('(from "a")\n(run "<<- EOF")\n(eof "")\n');
+  });
+});
+
+describe("chompHeredoc (<<-)", () => {
+  it("removes leading tabs at the start and after every newline, as Go's (?m)^\\t+ does", () => {
+    expect(chompHeredoc("\t\ta\n\tb\n c\n\t")).toBe("a\nb\n c\n");
+  });
+
+  it("does not treat a lone carriage return as a line start", () => {
+    expect(chompHeredoc("a\r\tb\r\n\tc")).toBe("a\r\tb\r\nc");
   });
 });

@@ -6,7 +6,7 @@
  * value holds no variable.
  */
 import type { EscapeChar, FileInstruction, Heredoc, Word } from "../../syntax/ast.js";
-import { heredocsOnLine, HeredocNameError, type HeredocSpec } from "../../syntax/heredoc.js";
+import { chompHeredoc, heredocsOnLine, HeredocNameError, type HeredocSpec } from "../../syntax/heredoc.js";
 import { isGoSpace } from "../../syntax/words.js";
 import type { AddCommand, CopyCommand, HeredocSource } from "./commands.js";
 import { InstructionError } from "./errors.js";
@@ -104,9 +104,6 @@ function heredocMarker(word: Word): HeredocSpec | undefined {
   }
 }
 
-/** `<<-`: leading tabs go from every line of the body (BuildKit's `ChompHeredocContent`). */
-const LEADING_TABS = /(^|\n)\t+/g;
-
 function heredocSource(marker: HeredocSpec, word: Word, bodies: readonly Heredoc[]): HeredocSource {
   // BuildKit looks bodies up by name, so the last body of a name wins; a
   // marker without a body (possible in JSON form) copies an empty file.
@@ -114,7 +111,7 @@ function heredocSource(marker: HeredocSpec, word: Word, bodies: readonly Heredoc
   const content = body?.content ?? "";
   return {
     name: marker.name,
-    content: marker.chomp ? content.replace(LEADING_TABS, "$1") : content,
+    content: marker.chomp ? chompHeredoc(content) : content,
     expand: marker.expand,
     marker: word,
   };
