@@ -75,16 +75,26 @@ export function splitStages(instructions: readonly Instruction[], escape: "\\" |
 
 /**
  * The stage a `FROM`/`--from` names: by name (case-insensitive) or, where
- * allowed, by index; only stages before `before` count (all by default).
- * With duplicate names the last one wins, as in BuildKit's name table.
+ * allowed, by index; only stages before index `before` count (all by
+ * default). With duplicate names the last one wins, as in BuildKit's name
+ * table. `stages` is in index order: all definitions, or a subset such as
+ * the stages compiled for one target.
  */
-export function findStage(stages: readonly StageDefinition[], reference: string, allowIndex: boolean, before = stages.length): StageDefinition | undefined {
+export function findStage<S extends { readonly index: number; readonly name: string | null }>(
+  stages: readonly S[],
+  reference: string,
+  allowIndex: boolean,
+  before = Number.POSITIVE_INFINITY,
+): S | undefined {
   const lower = reference.toLowerCase();
-  for (let index = Math.min(before, stages.length) - 1; index >= 0; index--) {
-    if (stages[index]?.name === lower) return stages[index];
+  // A stage's position is at most its index, so every stage before `before` sits below this position.
+  for (let position = Math.min(before, stages.length) - 1; position >= 0; position--) {
+    const stage = stages[position] as S;
+    if (stage.index < before && stage.name === lower) return stage;
   }
   if (!allowIndex || !/^[0-9]+$/.test(reference)) return undefined;
-  return stages[Number(reference)];
+  const index = Number(reference);
+  return stages[index]?.index === index ? stages[index] : stages.find((stage) => stage.index === index);
 }
 
 export function stageLabel(stage: StageDefinition): string {

@@ -1,6 +1,7 @@
 /** Which stage a name refers to when names repeat: the last one defined before the reference (BuildKit's name table). */
 import { describe, expect, it } from "vitest";
 import { compileTarget } from "../../src/compile/compile.js";
+import { findStage } from "../../src/compile/stages.js";
 import { BuildGraph } from "../../src/graph/graph.js";
 import { parsePlatform } from "../../src/platform/index.js";
 import { parseDockerfile } from "../../src/syntax/index.js";
@@ -33,5 +34,27 @@ describe("CMD and ENTRYPOINT in the image config", () => {
 
   it("a bare CMD is the shell with an empty script", () => {
     expect(config("FROM alpine\nCMD\n").cmd).toEqual(["/bin/sh", "-c", ""]);
+  });
+});
+
+describe("findStage", () => {
+  // A subset in index order, as the stages compiled for one target are: index ≠ position.
+  const stages = [
+    { index: 0, name: "build" },
+    { index: 2, name: "build" },
+    { index: 4, name: "test" },
+    { index: 5, name: null },
+  ];
+
+  it("takes the last stage of a name among those before `before`", () => {
+    expect(findStage(stages, "BUILD", false)?.index).toBe(2);
+    expect(findStage(stages, "build", false, 2)?.index).toBe(0);
+    expect(findStage(stages, "test", false, 4)).toBeUndefined();
+  });
+
+  it("finds an index reference by index, not by position", () => {
+    expect(findStage(stages, "4", true)?.name).toBe("test");
+    expect(findStage(stages, "1", true)).toBeUndefined();
+    expect(findStage(stages, "4", false)).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
  * which other stage (COPY --from, RUN --mount from=, FROM <stage>), and
  * whether the consumer picks a per-architecture path (`/out/$TARGETARCH/`).
  */
+import { findStage } from "../../compile/stages.js";
 import type { CompiledStage } from "../../compile/target.js";
 import { expandWord } from "../../shell/index.js";
 import type { LintContext, Step, TargetView } from "../context.js";
@@ -17,11 +18,6 @@ export interface StageLink {
 }
 
 const ARCHY_VARIABLE = /\$\{?[A-Za-z_]*(?:ARCH|PLATFORM|TARGET|TRIPLE|VARIANT|RID)[A-Za-z0-9_]*/i;
-
-function resolveStage(stages: readonly CompiledStage[], reference: string): CompiledStage | undefined {
-  const lower = reference.toLowerCase();
-  return stages.find((stage) => stage.name === lower) ?? (/^[0-9]+$/.test(reference) ? stages.find((stage) => stage.index === Number(reference)) : undefined);
-}
 
 const linkCache = new WeakMap<TargetView, readonly StageLink[]>();
 
@@ -57,7 +53,7 @@ function computeLinks(target: TargetView): StageLink[] {
       } catch {
         continue;
       }
-      const producer = resolveStage(compiled.stages, name);
+      const producer = findStage(compiled.stages, name, true, step.definition.index);
       if (producer === undefined) continue;
       const selective = ARCHY_VARIABLE.test(reference.raw) || reference.paths.some((path) => ARCHY_VARIABLE.test(path));
       links.push({ producer: producer.index, consumer: step.definition.index, selective });
