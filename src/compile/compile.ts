@@ -18,7 +18,7 @@ import { SourceError } from "../syntax/errors.js";
 import { automaticArgs, type Vars } from "./args.js";
 import { dispatch, expand, type DispatchContext } from "./dispatch.js";
 import { CompileError } from "./errors.js";
-import { checkArchNames, resolveArchBlocks } from "./ifarch.js";
+import { checkArchNames, resolveArchBlocks, type ArchResolution } from "./ifarch.js";
 import { EMPTY_CONFIG, offlineResolver, type ImageResolver } from "./image-config.js";
 import { isValidImageRef, normalizeImageRef } from "./image-ref.js";
 import { toCommand, type ArgCommand, type Command } from "./instructions/index.js";
@@ -56,14 +56,29 @@ export interface CompiledTargetGraph extends CompiledTarget {
   readonly vertices: readonly Digest[];
 }
 
-export function compileTarget(dockerfile: Dockerfile, options: CompileOptions): CompiledTargetGraph {
+/** Where every compile of a target starts (the linter starts there too). */
+export interface TargetSetup {
+  /** The platform the build is made for: the target's, or its TAGARCH group's. */
+  readonly platform: Platform;
+  readonly tag: ArchResolution["tag"];
+  readonly globalArgs: readonly ArgCommand[];
+  readonly stages: readonly StageDefinition[];
+  readonly target: StageDefinition;
+}
+
+/** IFARCH resolved for the target (a TAGARCH switches to its group's build), stages split, the target stage picked. */
+export function setUpTarget(dockerfile: Dockerfile, target: Platform, targetStage: string | null): TargetSetup {
   checkArchNames(dockerfile.body);
-  const requested = resolveArchBlocks(dockerfile.body, options.target);
+  const requested = resolveArchBlocks(dockerfile.body, target);
   // A TAGARCH makes this target one of a group served by a single build: compile that build.
-  const platform = requested.tag?.buildPlatform ?? options.target;
+  const platform = requested.tag?.buildPlatform ?? target;
   const resolution = requested.tag === null ? requested : resolveArchBlocks(dockerfile.body, platform);
   const { globalArgs, stages } = splitStages(resolution.instructions, dockerfile.escape);
-  const target = pickTarget(stages, options.targetStage ?? null);
+  return { platform, tag: requested.tag, globalArgs, stages, target: pickTarget(stages, targetStage) };
+}
+
+export function compileTarget(dockerfile: Dockerfile, options: CompileOptions): CompiledTargetGraph {
+  const { platform, tag, globalArgs, stages, target } = setUpTarget(dockerfile, options.target, options.targetStage ?? null);
   const buildArgs = options.buildArgs ?? new Map<string, string>();
   const meta = evaluateGlobalArgs(globalArgs, automaticArgs(options.buildPlatform, platform, target.name ?? ""), buildArgs, dockerfile.escape);
   const compiler = new StageCompiler(stages, meta, buildArgs, dockerfile.escape, options, platform);
@@ -73,7 +88,7 @@ export function compileTarget(dockerfile: Dockerfile, options: CompileOptions): 
   return {
     requested: options.target,
     platform,
-    tagArch: requested.tag?.instruction.range ?? null,
+    tagArch: tag?.instruction.range ?? null,
     targetStage: compiled.stage,
     stages: stagesInOrder,
     root: compiled.stage.root,
@@ -104,8 +119,8 @@ function expandWith(value: string, vars: Vars, range: Range, escape: "\\" | "`")
   }
 }
 
-/** Global ARGs: a build arg wins, else the default (expanded with what came before). */
-function evaluateGlobalArgs(commands: readonly ArgCommand[], automatic: Vars, buildArgs: ReadonlyMap<string, string>, escape: "\\" | "`"): Vars {
+/** Global ARGs: a build arg wins, else the default (expanded with what came before; BuildKit's buildMetaArgs). */
+export function evaluateGlobalArgs(commands: readonly ArgCommand[], automatic: Vars, buildArgs: ReadonlyMap<string, string>, escape: "\\" | "`"): Vars {
   const vars = new Map(automatic);
   for (const command of commands) {
     for (const arg of command.args) {

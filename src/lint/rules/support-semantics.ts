@@ -11,12 +11,12 @@
  */
 import { posix } from "node:path";
 import { automaticArgs } from "../../compile/args.js";
-import { checkArchNames, resolveArchBlocks } from "../../compile/ifarch.js";
+import { evaluateGlobalArgs, setUpTarget } from "../../compile/compile.js";
+import { CompileError } from "../../compile/errors.js";
 import type { ArgCommand } from "../../compile/instructions/index.js";
 import { suggest } from "../../compile/instructions/suggest.js";
-import { splitStages, type StageDefinition } from "../../compile/stages.js";
+import type { StageDefinition } from "../../compile/stages.js";
 import type { Platform } from "../../platform/index.js";
-import { expandWord, ShellExpansionError } from "../../shell/index.js";
 import type { Instruction } from "../../syntax/ast.js";
 import { SourceError } from "../../syntax/errors.js";
 import { lineStartsOf, SourceLocator, type Range } from "../../syntax/position.js";
@@ -56,16 +56,10 @@ export function fromScopes(context: LintContext): readonly FromScope[] {
 }
 
 function scopeOf(context: LintContext, target: TargetView): FromScope | null {
-  const { body, escape } = context.dockerfile;
+  const { escape } = context.dockerfile;
   try {
-    checkArchNames(body);
-    const requested = resolveArchBlocks(body, target.platform);
-    const platform = requested.tag?.buildPlatform ?? target.platform;
-    const resolution = requested.tag === null ? requested : resolveArchBlocks(body, platform);
-    const { globalArgs, stages } = splitStages(resolution.instructions, escape);
-    const wanted = context.targetStage?.toLowerCase() ?? null;
-    const targetStage = wanted === null ? stages[stages.length - 1] : stages.find((stage) => stage.name === wanted);
-    const automatic = automaticArgs(context.buildPlatform, platform, targetStage?.name ?? "");
+    const { platform, globalArgs, stages, target: targetStage } = setUpTarget(context.dockerfile, target.platform, context.targetStage ?? null);
+    const automatic = automaticArgs(context.buildPlatform, platform, targetStage.name ?? "");
     return {
       target,
       platform,
@@ -81,21 +75,14 @@ function scopeOf(context: LintContext, target: TargetView): FromScope | null {
   }
 }
 
-/** BuildKit's buildMetaArgs: a build arg wins, else the default expanded with what came before. */
+/** The global ARGs' values, or null when a default does not expand (the compile reports that). */
 function evaluate(commands: readonly ArgCommand[], automatic: Map<string, string>, buildArgs: ReadonlyMap<string, string>, escape: "\\" | "`"): Map<string, string> | null {
-  const vars = new Map(automatic);
   try {
-    for (const command of commands) {
-      for (const arg of command.args) {
-        const value = buildArgs.get(arg.name) ?? (arg.value === null ? undefined : expandWord(arg.value, vars, { escape }));
-        if (value !== undefined) vars.set(arg.name, value);
-      }
-    }
+    return evaluateGlobalArgs(commands, automatic, buildArgs, escape);
   } catch (error) {
-    if (error instanceof ShellExpansionError) return null;
+    if (error instanceof CompileError) return null;
     throw error;
   }
-  return vars;
 }
 
 // --- instructions ---------------------------------------------------------------
