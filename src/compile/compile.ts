@@ -10,7 +10,6 @@
 import type { Digest } from "../graph/ir.js";
 import type { BuildGraph } from "../graph/graph.js";
 import { formatPlatform, parsePlatform, PlatformParseError, samePlatform, type Platform } from "../platform/index.js";
-import { expandWord, ShellExpansionError } from "../shell/index.js";
 import { instructionsOf, type Dockerfile } from "../syntax/ast.js";
 import { parseDockerfile } from "../syntax/parse.js";
 import type { Range } from "../syntax/position.js";
@@ -110,21 +109,13 @@ function pickTarget(stages: readonly StageDefinition[], name: string | null): St
   return found;
 }
 
-function expandWith(value: string, vars: Vars, range: Range, escape: "\\" | "`"): string {
-  try {
-    return expandWord(value, vars, { escape });
-  } catch (error) {
-    if (error instanceof ShellExpansionError) throw new CompileError(error.message, range);
-    throw error;
-  }
-}
 
 /** Global ARGs: a build arg wins, else the default (expanded with what came before; BuildKit's buildMetaArgs). */
 export function evaluateGlobalArgs(commands: readonly ArgCommand[], automatic: Vars, buildArgs: ReadonlyMap<string, string>, escape: "\\" | "`"): Vars {
   const vars = new Map(automatic);
   for (const command of commands) {
     for (const arg of command.args) {
-      const value = buildArgs.get(arg.name) ?? (arg.value === null ? undefined : expandWith(arg.value, vars, arg.range, escape));
+      const value = buildArgs.get(arg.name) ?? (arg.value === null ? undefined : expand(arg.value, arg.range, vars, escape));
       if (value !== undefined) vars.set(arg.name, value);
     }
   }
@@ -173,7 +164,7 @@ class StageCompiler {
 
   private build(stage: StageDefinition): StageResult {
     const from = stage.from;
-    const baseName = expandWith(from.image.value, this.meta, from.image.range, this.escape);
+    const baseName = expand(from.image.value, from.image.range, this.meta, this.escape);
     if (baseName === "") throw new CompileError(`base name (${from.image.value}) should not be blank`, from.image.range);
     const flagPlatform = from.platform === null ? null : this.parseFlagPlatform(from.platform.value, from.platform.range);
     const baseStage = findStage(this.stages, baseName, false, stage.index);
@@ -233,7 +224,7 @@ class StageCompiler {
   validateAll(): void {
     for (const stage of this.stages) {
       const from = stage.from;
-      const baseName = expandWith(from.image.value, this.meta, from.image.range, this.escape);
+      const baseName = expand(from.image.value, from.image.range, this.meta, this.escape);
       if (baseName === "") throw new CompileError(`base name (${from.image.value}) should not be blank`, from.image.range);
       if (from.platform !== null) this.parseFlagPlatform(from.platform.value, from.platform.range);
       if (findStage(this.stages, baseName, false, stage.index) === undefined && baseName.toLowerCase() !== "scratch") this.imageRef(baseName, from.image.range);
@@ -251,7 +242,7 @@ class StageCompiler {
   }
 
   private parseFlagPlatform(raw: string, range: Range): Platform {
-    const spec = expandWith(raw, this.meta, range, this.escape);
+    const spec = expand(raw, range, this.meta, this.escape);
     try {
       return parsePlatform(spec, { host: this.options.buildPlatform });
     } catch (error) {
@@ -300,7 +291,7 @@ class StageCompiler {
     for (const arg of command.args) {
       state.declaredArgs.add(arg.name);
       const value =
-        this.buildArgs.get(arg.name) ?? (arg.value === null ? this.meta.get(arg.name) : expand(arg.value, arg.range, state, this.escape));
+        this.buildArgs.get(arg.name) ?? (arg.value === null ? this.meta.get(arg.name) : expand(arg.value, arg.range, state.runEnv, this.escape));
       // An ENV of the same name wins over the ARG (Docker's documented rule).
       if (value !== undefined && !state.config.env.has(arg.name)) state.runEnv.set(arg.name, value);
     }

@@ -16,6 +16,7 @@ import { expandWord, ShellExpansionError } from "../shell/index.js";
 import type { Heredoc, Word } from "../syntax/ast.js";
 import { chompHeredoc } from "../syntax/heredoc.js";
 import type { Range } from "../syntax/position.js";
+import type { Vars } from "./args.js";
 import { CompileError } from "./errors.js";
 import type { AddCommand, Command, CopyCommand, Mount, RunCommand } from "./instructions/index.js";
 import { envList, shellOf, type StageState } from "./state.js";
@@ -47,10 +48,10 @@ function systemPath(path: string, state: StageState, range: Range): string {
   return path.slice(drive === null ? 0 : 2).replace(/\\/g, "/");
 }
 
-/** Expands one word with the stage's environment; expansion errors point at the word. */
-export function expand(value: string, range: Range, state: StageState, escape: "\\" | "`", keepQuotes = false): string {
+/** Expands one word (with a stage's environment, or the global ARGs for FROM); errors point at the word. */
+export function expand(value: string, range: Range, vars: Vars, escape: "\\" | "`", keepQuotes = false): string {
   try {
-    return expandWord(value, state.runEnv, { escape, skipProcessQuotes: keepQuotes });
+    return expandWord(value, vars, { escape, skipProcessQuotes: keepQuotes });
   } catch (error) {
     if (error instanceof ShellExpansionError) throw new CompileError(error.message, range);
     throw error;
@@ -64,7 +65,7 @@ function stepName(context: DispatchContext, step: number, command: Command): str
 }
 
 export function dispatch(command: Command, state: StageState, context: DispatchContext, step: number): void {
-  const word = (w: Word): string => expand(w.value, w.range, state, context.escape);
+  const word = (w: Word): string => expand(w.value, w.range, state.runEnv, context.escape);
   const add = (content: VertexContent, inputs: readonly Digest[]): Digest => {
     const id = context.graph.add(content, inputs, () => ({ name: stepName(context, step, command), stage: context.stage, location: command.source.range }));
     context.created(id);
@@ -204,7 +205,7 @@ function dispatchRun(command: RunCommand, state: StageState, context: DispatchCo
 }
 
 function execMount(mount: Mount, state: StageState, context: DispatchContext, inputs: Inputs): ExecMount {
-  const text = (value: string | null, fallback: string): string => (value === null ? fallback : expand(value, mount.range, state, context.escape));
+  const text = (value: string | null, fallback: string): string => (value === null ? fallback : expand(value, mount.range, state.runEnv, context.escape));
   const number = (value: string | null, base: 8 | 10): number | null => {
     if (value === null) return null;
     const parsed = Number.parseInt(text(value, ""), base);
@@ -318,7 +319,7 @@ function dispatchCopy(command: CopyCommand | AddCommand, state: StageState, cont
   }
   for (const heredoc of command.heredocSources) {
     // A heredoc body is file content: variables are expanded (unless the name was quoted), quotes are not touched.
-    const data = heredoc.expand ? expand(heredoc.content, heredoc.marker.range, state, context.escape, true) : heredoc.content;
+    const data = heredoc.expand ? expand(heredoc.content, heredoc.marker.range, state.runEnv, context.escape, true) : heredoc.content;
     const file = add({ actions: [{ action: "mkfile", chown: null, data, mode: 0o644, path: `/${heredoc.name}` }], base: null, kind: "file" }, []);
     copy(inputs.index(file), `/${heredoc.name}`, false);
   }
