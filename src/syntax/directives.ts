@@ -11,7 +11,7 @@
  */
 import type { EscapeChar } from "../../grammar/lexer.js";
 import { DockerfileSyntaxError } from "./errors.js";
-import type { Range, SourceLocator } from "./position.js";
+import type { Range } from "./position.js";
 
 export type DirectiveName = "syntax" | "escape" | "check";
 
@@ -89,11 +89,11 @@ function lineRange(text: string, line: number): Range {
   return { start: { line, column: 1, offset: start }, end: { line, column: end - start + 1, offset: end } };
 }
 
-export function scanDirectives(text: string, locate: () => SourceLocator): DirectiveScan {
+export function scanDirectives(text: string): DirectiveScan {
   // Directives are rare and few; looking at a bounded prefix keeps this O(1) per file.
   const lines = firstLines(text, 16);
   const candidates = readDirectives(lines, 1, (name, line) => {
-    throw new DockerfileSyntaxError(`only one ${name} parser directive can be used`, locate().lineRange(line, text));
+    throw new DockerfileSyntaxError(`only one ${name} parser directive can be used`, lineRange(text, line));
   });
   let escape: EscapeChar = "\\";
   for (const candidate of candidates) {
@@ -101,7 +101,7 @@ export function scanDirectives(text: string, locate: () => SourceLocator): Direc
     if (candidate.value !== "\\" && candidate.value !== "`") {
       throw new DockerfileSyntaxError(
         `invalid escape token '${candidate.value}' does not match \` or \\`,
-        locate().lineRange(candidate.line, text),
+        lineRange(text, candidate.line),
       );
     }
     escape = candidate.value;

@@ -27,7 +27,7 @@ export function parseDockerfile(source: string): Dockerfile {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   // Line starts come from the tokenizer; only errors before it need them computed here.
   const fallbackLocator = (): SourceLocator => new SourceLocator(lineStartsOf(text));
-  const { directives, escape, lines } = scanDirectives(text, fallbackLocator);
+  const { directives, escape, lines } = scanDirectives(text);
   const tooLong = firstOverlongLine(text);
   // BuildKit stops reading at an over-long line and reports it after the
   // instructions before it, so parse only those first.
