@@ -9,13 +9,18 @@ const FROM_FLAGS = new FlagDeclarations({ platform: "string" });
 
 /** `AS` in any case; Go's `strings.EqualFold` also folds the long s (ſ) to `s`. */
 const AS_KEYWORD = /^[aA][sSſ]$/;
+
+/** Whether a FROM argument is the `AS` keyword, as BuildKit compares it (the linter's stage-name rules ask too). */
+export function isAsKeyword(word: string): boolean {
+  return AS_KEYWORD.test(word);
+}
 /** BuildKit's rule for a lower-cased stage name. */
 const VALID_STAGE_NAME = /^[a-z][a-z0-9_.-]*$/;
 
 export function fromCommand(source: WordsInstruction): FromCommand {
   const [image, as, name] = source.args;
   // BuildKit checks the arguments before the flags.
-  if (image === undefined || (source.args.length !== 1 && (source.args.length !== 3 || !AS_KEYWORD.test(as?.value ?? "")))) {
+  if (image === undefined || (source.args.length !== 1 && (source.args.length !== 3 || !isAsKeyword(as?.value ?? "")))) {
     throw new InstructionError("FROM requires either one or three arguments", source.range);
   }
   let stageName: FromCommand["stageName"] = null;

@@ -7,9 +7,7 @@
  * mixed case is ConsistentInstructionCasing's finding, not this one's.
  */
 import type { Rule } from "../rule.js";
-
-/** `AS` in any case (Go's case folding also maps the long s, ſ, to s). */
-const AS_KEYWORD = /^[aA][sSſ]$/;
+import { isAsKeyword } from "../../compile/instructions/from.js";
 
 export const rule: Rule = {
   name: "FromAsCasing",
@@ -22,7 +20,7 @@ export const rule: Rule = {
       if (instruction.kind !== "FROM") continue;
       const from = instruction.keyword.value;
       const as = instruction.args[1];
-      if (instruction.args.length < 3 || as === undefined || !AS_KEYWORD.test(as.value)) continue;
+      if (instruction.args.length < 3 || as === undefined || !isAsKeyword(as.value)) continue;
       const upper = from === from.toUpperCase();
       const lower = from === from.toLowerCase();
       if (upper === lower) continue; // mixed case (or no letters): not this rule's business

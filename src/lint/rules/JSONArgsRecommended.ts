@@ -19,9 +19,8 @@ import type { CompiledStage } from "../../compile/target.js";
 import type { CommandInstruction, WordsInstruction } from "../../syntax/ast.js";
 import type { LintContext, TargetView } from "../context.js";
 import type { Rule } from "../rule.js";
+import { isAsKeyword } from "../../compile/instructions/from.js";
 
-/** `AS` in any case (Go's case folding also maps the long s, ſ, to s). */
-const AS_KEYWORD = /^[aA][sSſ]$/;
 /** Words that mean the same in exec form as in the shell: no quoting, expansion, globbing or operators. */
 const PLAIN_WORD = /^[A-Za-z0-9_\-./:=,@+]+$/;
 /** Shell built-ins and syntax that have no executable to run in exec form. */
@@ -63,7 +62,7 @@ class ShellTracker {
     this.index++;
     this.shell = this.inherited(instruction);
     const [, as, name] = instruction.args;
-    if (instruction.args.length === 3 && as !== undefined && name !== undefined && AS_KEYWORD.test(as.value)) {
+    if (instruction.args.length === 3 && as !== undefined && name !== undefined && isAsKeyword(as.value)) {
       this.names.set(name.value.toLowerCase(), this.index);
     }
   }

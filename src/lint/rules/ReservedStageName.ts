@@ -8,9 +8,7 @@
  */
 import { goQuote } from "../../syntax/go-quote.js";
 import type { Rule } from "../rule.js";
-
-/** `AS` in any case (Go's case folding also maps the long s, ſ, to s). */
-const AS_KEYWORD = /^[aA][sSſ]$/;
+import { isAsKeyword } from "../../compile/instructions/from.js";
 
 const RESERVED: Readonly<Record<string, string>> = {
   scratch: "the empty base image",
@@ -27,7 +25,7 @@ export const rule: Rule = {
     for (const instruction of context.instructions) {
       if (instruction.kind !== "FROM" || instruction.args.length !== 3) continue;
       const [, as, name] = instruction.args;
-      if (as === undefined || name === undefined || !AS_KEYWORD.test(as.value)) continue;
+      if (as === undefined || name === undefined || !isAsKeyword(as.value)) continue;
       // Stage names are case-insensitive: BuildKit compares the lower-cased name.
       const lower = name.value.toLowerCase();
       const meaning = Object.hasOwn(RESERVED, lower) ? RESERVED[lower] : undefined;

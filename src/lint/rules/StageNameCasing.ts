@@ -9,14 +9,12 @@
  */
 import type { Word, WordsInstruction } from "../../syntax/ast.js";
 import type { Rule } from "../rule.js";
-
-/** `AS` in any case (Go's case folding also maps the long s, ſ, to s). */
-const AS_KEYWORD = /^[aA][sSſ]$/;
+import { isAsKeyword } from "../../compile/instructions/from.js";
 
 /** The name of `FROM image AS name` when it has upper-case letters. */
 function misnamedStage(from: WordsInstruction): Word | null {
   const [, as, name] = from.args;
-  if (from.args.length !== 3 || as === undefined || name === undefined || !AS_KEYWORD.test(as.value)) return null;
+  if (from.args.length !== 3 || as === undefined || name === undefined || !isAsKeyword(as.value)) return null;
   return name.value === name.value.toLowerCase() ? null : name;
 }
 
