@@ -59,6 +59,12 @@ export class SourceLocator {
     while (end > startOffset && (text[end - 1] === "\n" || text[end - 1] === "\r")) end--;
     return { start: this.onLine(line, startOffset), end: this.onLine(line, end) };
   }
+
+  /** A line's text without its line break. */
+  lineText(line: number, text: string): string {
+    const { start, end } = this.lineRange(line, text);
+    return text.slice(start.offset, end.offset);
+  }
 }
 
 /**

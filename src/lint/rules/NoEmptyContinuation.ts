@@ -8,8 +8,9 @@
  * usually means a line was deleted by mistake. The parser finds them (its
  * warnings); this rule points at the first blank line of each instruction.
  */
-import type { Instruction, Range } from "../../syntax/ast.js";
+import type { Instruction } from "../../syntax/ast.js";
 import type { Rule } from "../rule.js";
+import { sourceView } from "./support-scripts.js";
 
 /** Go's white space, which is what the parser treats as a blank line. */
 const BLANK = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
@@ -34,32 +35,20 @@ export const rule: Rule = {
   experimental: false,
   description: "Empty continuation lines will become errors in a future BuildKit release.",
   check(context) {
-    const text = context.source.replace(/^\ufeff/, "");
-    const lines = text.split("\n");
-    const lineStarts: number[] = [];
-    let offset = 0;
-    for (const line of lines) {
-      lineStarts.push(offset);
-      offset += line.length + 1;
-    }
-    const lineRange = (line: number): Range => {
-      const start = lineStarts[line - 1] ?? 0;
-      const length = (lines[line - 1] ?? "").replace(/\r$/, "").length;
-      return { start: { line, column: 1, offset: start }, end: { line, column: length + 1, offset: start + length } };
-    };
+    const { text, locator } = sourceView(context);
     for (const warning of context.dockerfile.warnings) {
       if (warning.rule !== "NoEmptyContinuation") continue;
       const instruction = context.instructions.find((candidate) => candidate.range.start.offset === warning.range.start.offset);
       const last = Math.min(warning.range.end.line, (heredocStart(instruction) ?? Infinity) - 1);
       const blank: number[] = [];
       for (let line = warning.range.start.line + 1; line <= last; line++) {
-        if (BLANK.test(lines[line - 1] ?? "")) blank.push(line);
+        if (BLANK.test(locator.lineText(line, text))) blank.push(line);
       }
       const keyword = instruction?.keyword.value.toUpperCase() ?? "instruction";
       const [first, ...others] = blank;
       const also = others.length === 0 ? "" : ` (also ${listLines(others)})`;
       context.report({
-        range: first === undefined ? warning.range : lineRange(first),
+        range: first === undefined ? warning.range : locator.lineRange(first, text),
         message: `Empty continuation line${also}: delete the blank line${others.length === 0 ? "" : "s"} inside this continued ${keyword} (a comment line may stay); BuildKit will reject them in a future release`,
       });
     }

@@ -44,7 +44,8 @@ interface SourceView {
 const views = new WeakMap<object, SourceView>();
 const scripts = new WeakMap<object, readonly ScriptText[]>();
 
-function viewOf(context: LintContext): SourceView {
+/** The file's text (without a BOM) and a locator for it, built once per lint run. */
+export function sourceView(context: LintContext): SourceView {
   let view = views.get(context.dockerfile);
   if (view === undefined) {
     const text = context.source.charCodeAt(0) === 0xfeff ? context.source.slice(1) : context.source;
@@ -60,7 +61,7 @@ const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busy
 export function scriptsOf(context: LintContext, instruction: Instruction): readonly ScriptText[] {
   const cached = scripts.get(instruction);
   if (cached !== undefined) return cached;
-  const view = viewOf(context);
+  const view = sourceView(context);
   const found: ScriptText[] = [];
   const form: CommandForm | null =
     instruction.kind === "RUN" || instruction.kind === "CMD" || instruction.kind === "ENTRYPOINT" || instruction.kind === "HEALTHCHECK" ? instruction.command : null;

@@ -19,7 +19,8 @@ import type { StageDefinition } from "../../compile/stages.js";
 import type { Platform } from "../../platform/index.js";
 import type { Instruction } from "../../syntax/ast.js";
 import { SourceError } from "../../syntax/errors.js";
-import { lineStartsOf, SourceLocator, type Range } from "../../syntax/position.js";
+import type { Range } from "../../syntax/position.js";
+import { sourceView } from "./support-scripts.js";
 import type { LintContext, TargetView } from "../context.js";
 
 // --- FROM scope -------------------------------------------------------------
@@ -94,17 +95,6 @@ export function fileInstructions(context: LintContext): ReadonlySet<Instruction>
 
 // --- source positions --------------------------------------------------------
 
-const locators = new WeakMap<LintContext, { text: string; locator: SourceLocator }>();
-
-function sourceOf(context: LintContext): { text: string; locator: SourceLocator } {
-  let entry = locators.get(context);
-  if (entry === undefined) {
-    const text = context.source.replace(/^\ufeff/, "");
-    entry = { text, locator: new SourceLocator(lineStartsOf(text)) };
-    locators.set(context, entry);
-  }
-  return entry;
-}
 
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
@@ -114,7 +104,7 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
  * written literally, say).
  */
 export function variableRange(context: LintContext, range: Range, name: string, escape: string = context.dockerfile.escape): Range {
-  const { text, locator } = sourceOf(context);
+  const { text, locator } = sourceView(context);
   const from = range.start.offset;
   const to = Math.min(range.end.offset, text.length);
   for (let index = text.indexOf("$", from); index !== -1 && index < to; index = text.indexOf("$", index + 1)) {
@@ -137,18 +127,16 @@ export function variableRange(context: LintContext, range: Range, name: string, 
 
 /** The range of `name` where it is written at the start of `range` (an ARG or ENV key), else `range`. */
 export function nameRange(context: LintContext, range: Range, name: string): Range {
-  const { text, locator } = sourceOf(context);
+  const { text, locator } = sourceView(context);
   return text.startsWith(name, range.start.offset) ? locator.range(range.start.offset, range.start.offset + name.length) : range;
 }
 
 /** The range of the last comment line above an instruction (blank lines between are skipped), or null. */
 export function commentAbove(context: LintContext, instruction: Instruction): Range | null {
-  const { text, locator } = sourceOf(context);
-  const starts = lineStartsOf(text);
+  const { text, locator } = sourceView(context);
   for (let line = instruction.range.start.line - 1; line >= 1; line--) {
-    const start = starts[line - 1] ?? 0;
-    const next = starts[line] ?? text.length;
-    const content = text.slice(start, next).replace(/\r?\n$/, "");
+    const content = locator.lineText(line, text);
+    const start = locator.lineRange(line, text).start.offset;
     const trimmed = content.trim();
     if (trimmed === "") continue;
     if (!trimmed.startsWith("#")) return null;
