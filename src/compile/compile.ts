@@ -12,7 +12,7 @@ import type { BuildGraph } from "../graph/graph.js";
 import { formatPlatform, parsePlatform, PlatformParseError, samePlatform, type Platform } from "../platform/index.js";
 import { instructionsOf, type Dockerfile } from "../syntax/ast.js";
 import { parseDockerfile } from "../syntax/parse.js";
-import type { Range } from "../syntax/position.js";
+import { START_OF_FILE, type Range } from "../syntax/position.js";
 import { SourceError } from "../syntax/errors.js";
 import { automaticArgs, type Vars } from "./args.js";
 import { dispatch, expand, type DispatchContext } from "./dispatch.js";
@@ -103,7 +103,7 @@ function pickTarget(stages: readonly StageDefinition[], name: string | null): St
     const names = stages.flatMap((stage) => (stage.name === null ? [] : [stage.name]));
     throw new CompileError(
       `target stage "${name}" could not be found${names.length > 0 ? ` (stages: ${names.join(", ")})` : " (no stage has a name)"}`,
-      stages[stages.length - 1]?.location ?? { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+      stages[stages.length - 1]?.location ?? START_OF_FILE,
     );
   }
   return found;

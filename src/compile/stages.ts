@@ -4,7 +4,7 @@
  * anything else before it is an error; each FROM opens a stage.
  */
 import type { Instruction } from "../syntax/ast.js";
-import type { Range } from "../syntax/position.js";
+import { START_OF_FILE, type Range } from "../syntax/position.js";
 import { CompileError } from "./errors.js";
 import { toCommand, type ArgCommand, type Command, type FromCommand } from "./instructions/index.js";
 
@@ -68,7 +68,7 @@ export function splitStages(instructions: readonly Instruction[], escape: "\\" |
   close();
   if (stages.length === 0) {
     const last = instructions[instructions.length - 1];
-    throw new CompileError("the Dockerfile has no FROM: no build stage", last?.range ?? { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } });
+    throw new CompileError("the Dockerfile has no FROM: no build stage", last?.range ?? START_OF_FILE);
   }
   return { globalArgs, stages };
 }

@@ -7,7 +7,7 @@ import type { PlanOptions } from "../plan/plan.js";
 import { formatPlatform } from "../platform/index.js";
 import { DockerfileSyntaxError } from "../syntax/errors.js";
 import { parseDockerfile } from "../syntax/parse.js";
-import type { Range } from "../syntax/position.js";
+import { START_OF_FILE, type Range } from "../syntax/position.js";
 import { analyze } from "./context.js";
 import type { Finding } from "./finding.js";
 import { CheckDirectiveError, checkOptionsFor, effectiveSeverity, type LintConfig } from "./options.js";
@@ -53,7 +53,7 @@ export function lintSource(file: string, source: string, options: LintOptions): 
   } catch (error) {
     if (!(error instanceof CheckDirectiveError)) throw error;
     const directive = dockerfile.directives.find((d) => d.name === "check");
-    const range = directive?.range ?? { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+    const range = directive?.range ?? START_OF_FILE;
     return [finding(file, "InvalidCheckDirective", "error", error.message, range, platforms, ruleUrl({ name: "InvalidCheckDirective", origin: "dfc" }))];
   }
   const config = options.config ?? {};

@@ -26,6 +26,9 @@ export function lineStartsOf(text: string): number[] {
 }
 
 /** Turns offsets into positions for one source text. */
+/** The empty range at the start of a file, for messages with no better place. */
+export const START_OF_FILE: Range = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+
 export class SourceLocator {
   constructor(private readonly lineStarts: readonly number[]) {}
 
