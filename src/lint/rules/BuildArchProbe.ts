@@ -17,7 +17,7 @@ import { platformList } from "../context.js";
 import type { Rule } from "../rule.js";
 import { canonicalOfPlatform, spell } from "./support-arch-names.js";
 import { instructionText, instructionUses, scriptsOf } from "./support-scripts.js";
-import { targetAwareStages, targetConsumers } from "./support-stages.js";
+import { buildPlatformLeaks } from "./support-stages.js";
 import { probesIn } from "./support-toolchain.js";
 
 /** Text that can hold a probe at all. */
@@ -31,14 +31,9 @@ export const BuildArchProbe: Rule = {
   description: "An architecture probe (uname -m, dpkg --print-architecture, …) runs in a stage pinned to $BUILDPLATFORM, so it reports the build machine, not the target.",
   check(context: LintContext): void {
     const build = canonicalOfPlatform(context.buildPlatform);
-    const aware = new Map(context.targets.map((target) => [target, targetAwareStages(context, target)]));
     for (const use of instructionUses(context)) {
       if (use.instruction.kind !== "RUN" || !PROBES.test(instructionText(use.instruction))) continue;
-      const affected = use.uses.filter(({ target, step }) => {
-        if (!step.stage.pinnedToBuild || canonicalOfPlatform(target.platform) === build) return false;
-        if (aware.get(target)?.has(step.definition.index) === true) return false;
-        return targetConsumers(target, step.definition.index, aware.get(target)).some((consumer) => !consumer.selective);
-      });
+      const affected = buildPlatformLeaks(context, use.uses);
       if (affected.length === 0) continue;
       const env = affected[0]?.step.env;
       const stage = affected[0]?.step.definition;

@@ -15,9 +15,8 @@ import { formatPlatform } from "../../platform/index.js";
 import type { LintContext } from "../context.js";
 import { platformList } from "../context.js";
 import type { Rule } from "../rule.js";
-import { canonicalOfPlatform } from "./support-arch-names.js";
 import { instructionText, instructionUses, scriptsOf } from "./support-scripts.js";
-import { targetAwareStages, targetConsumers } from "./support-stages.js";
+import { buildPlatformLeaks } from "./support-stages.js";
 import { compileCalls, MAY_COMPILE, type CompileCall, type Toolchain } from "./support-toolchain.js";
 
 export const CrossStageMissingTarget: Rule = {
@@ -27,16 +26,9 @@ export const CrossStageMissingTarget: Rule = {
   experimental: false,
   description: "A compiler runs in a stage pinned to $BUILDPLATFORM without any TARGET* input, and its output is copied into target-platform stages.",
   check(context: LintContext): void {
-    const build = canonicalOfPlatform(context.buildPlatform);
-    const aware = new Map(context.targets.map((target) => [target, targetAwareStages(context, target)]));
     for (const use of instructionUses(context)) {
       if (use.instruction.kind !== "RUN" || !MAY_COMPILE.test(instructionText(use.instruction))) continue;
-      const affected = use.uses.flatMap(({ target, step }) => {
-        if (!step.stage.pinnedToBuild || canonicalOfPlatform(target.platform) === build) return [];
-        if (aware.get(target)?.has(step.definition.index) === true) return [];
-        const consumers = targetConsumers(target, step.definition.index, aware.get(target)).filter((consumer) => !consumer.selective);
-        return consumers.length === 0 ? [] : [{ target, step, consumers }];
-      });
+      const affected = buildPlatformLeaks(context, use.uses);
       if (affected.length === 0) continue;
       const calls = scriptsOf(context, use.instruction)
         .filter((text) => text.role === "run")

@@ -7,6 +7,7 @@ import { findStage } from "../../compile/stages.js";
 import type { CompiledStage } from "../../compile/target.js";
 import { expandWord } from "../../shell/index.js";
 import type { LintContext, Step, TargetView } from "../context.js";
+import { canonicalOfPlatform } from "./support-arch-names.js";
 import { instructionText, scriptsOf, TARGET_ARGS } from "./support-scripts.js";
 import { commandName } from "../../shell/script.js";
 
@@ -134,7 +135,17 @@ export function windowsOnLinux(target: TargetView, stageIndex: number): boolean 
  * TARGETPLATFORM) with one declared; a stage built FROM such a stage is one
  * too.
  */
-export function targetAwareStages(context: LintContext, target: TargetView): ReadonlySet<number> {
+function targetAwareStages(context: LintContext, target: TargetView): ReadonlySet<number> {
+  const cached = awareCache.get(target);
+  if (cached !== undefined) return cached;
+  const aware = computeTargetAware(context, target);
+  awareCache.set(target, aware);
+  return aware;
+}
+
+const awareCache = new WeakMap<TargetView, ReadonlySet<number>>();
+
+function computeTargetAware(context: LintContext, target: TargetView): Set<number> {
   const aware = new Set<number>();
   for (const step of target.steps) {
     if (aware.has(step.definition.index)) continue;
@@ -157,6 +168,30 @@ export function targetAwareStages(context: LintContext, target: TargetView): Rea
     }
   }
   return aware;
+}
+
+/** A use of a build-pinned step that leaks build-platform output: who takes it regardless of target. */
+export interface BuildLeak {
+  readonly target: TargetView;
+  readonly step: Step;
+  readonly consumers: readonly { readonly stage: CompiledStage; readonly selective: boolean }[];
+}
+
+/**
+ * The uses of an instruction, for targets other than the build platform, in
+ * a stage pinned to $BUILDPLATFORM that never looks at TARGET*, whose output
+ * some stage takes without choosing by target: there the target gets
+ * whatever the build machine made.
+ */
+export function buildPlatformLeaks(context: LintContext, uses: readonly { readonly target: TargetView; readonly step: Step }[]): BuildLeak[] {
+  const build = canonicalOfPlatform(context.buildPlatform);
+  return uses.flatMap(({ target, step }) => {
+    if (!step.stage.pinnedToBuild || canonicalOfPlatform(target.platform) === build) return [];
+    const aware = targetAwareStages(context, target);
+    if (aware.has(step.definition.index)) return [];
+    const consumers = targetConsumers(target, step.definition.index, aware).filter((consumer) => !consumer.selective);
+    return consumers.length === 0 ? [] : [{ target, step, consumers }];
+  });
 }
 
 const TARGET_REFERENCE = /\$\{?TARGET(?:PLATFORM|OS|ARCH|VARIANT)\b/;
