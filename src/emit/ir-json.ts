@@ -8,34 +8,32 @@
  * breaks readers; new fields may appear within a version. `irVersion` is
  * the version of the digest encoding: equal versions, equal digests.
  */
-import { z } from "zod";
 import { IR_VERSION } from "../graph/digest.js";
 import type { Vertex, VertexMeta } from "../graph/ir.js";
-import { vertexMetaSchema, vertexSchema } from "../graph/schema.js";
 import type { Plan } from "../plan/plan.js";
 
+/** The schema lives in ir-json-schema.ts, so writing a document does not load zod. */
 export const GRAPH_SCHEMA_VERSION = 1;
 
-export const graphDocumentSchema = z.object({
-  schemaVersion: z.literal(GRAPH_SCHEMA_VERSION),
-  irVersion: z.literal(IR_VERSION).describe("version of the canonical encoding the digests are computed over"),
-  buildPlatform: z.string().describe("the platform the build runs on ($BUILDPLATFORM)"),
-  targets: z
-    .array(
-      z.object({
-        platform: z.string().describe("the platform this build is made for"),
-        publishedAs: z.array(z.string()).describe("requested platforms served by it (several with TAGARCH)"),
-        stage: z.string().describe("the target stage"),
-        root: z.string().regex(/^sha256:[0-9a-f]{64}$/).nullable().describe("the vertex whose result is the image's file system; null for an empty scratch image"),
-      }),
-    )
-    .describe("one per distinct build"),
-  vertices: z
-    .array(z.intersection(vertexSchema, z.object({ meta: vertexMetaSchema.describe("display only: never part of a digest") })))
-    .describe("every vertex once, inputs before the vertices that use them"),
-});
+export interface GraphDocument {
+  readonly schemaVersion: typeof GRAPH_SCHEMA_VERSION;
+  /** Version of the canonical encoding the digests are computed over. */
+  readonly irVersion: typeof IR_VERSION;
+  /** The platform the build runs on ($BUILDPLATFORM). */
+  readonly buildPlatform: string;
+  /** One per distinct build. */
+  readonly targets: {
+    readonly platform: string;
+    /** Requested platforms served by it (several with TAGARCH). */
+    readonly publishedAs: string[];
+    readonly stage: string;
+    /** The vertex whose result is the image's file system; null for an empty scratch image. */
+    readonly root: string | null;
+  }[];
+  /** Every vertex once, inputs before the vertices that use them; `meta` is display only. */
+  readonly vertices: (Vertex & { readonly meta: VertexMeta })[];
+}
 
-export type GraphDocument = z.output<typeof graphDocumentSchema>;
 
 export function graphDocument(plan: Plan): GraphDocument {
   return {

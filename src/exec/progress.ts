@@ -1,25 +1,24 @@
 /**
  * Progress events: what the scheduler reports while it works, and the form
- * `--progress json` prints (one object per line; schema: `dfc schema progress`).
+ * `--progress json` prints (one object per line).
  */
-import { z } from "zod";
 import type { PlannedVertex } from "../plan/plan.js";
 
-export const progressEventSchema = z.object({
-  event: z.enum(["start", "done", "cached", "error"]),
-  vertex: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+/** One line of `--progress json` (schema: progress-schema.ts, `dfc schema progress`). */
+export interface ProgressEvent {
+  readonly event: "start" | "done" | "cached" | "error";
+  readonly vertex: string;
   /** Requested platforms whose build needs the vertex. */
-  targets: z.array(z.string()),
+  readonly targets: string[];
   /** How an exec vertex runs; null for sources, file operations and merges. */
-  mode: z.enum(["native", "cross", "emulated"]).nullable(),
-  name: z.string(),
+  readonly mode: "native" | "cross" | "emulated" | null;
+  readonly name: string;
   /** Seconds since the build started (virtual seconds for the simulation). */
-  time: z.number().nonnegative(),
+  readonly time: number;
   /** Why the vertex failed (only on `error`). */
-  message: z.string().optional(),
-});
+  readonly message?: string;
+}
 
-export type ProgressEvent = z.output<typeof progressEventSchema>;
 export type ProgressKind = ProgressEvent["event"];
 
 export function progressEvent(kind: ProgressKind, planned: PlannedVertex, time: number, message?: string): ProgressEvent {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { progressEventSchema } from "../../src/exec/progress.js";
+import { progressEventSchema } from "../../src/exec/progress-schema.js";
 import { runCli } from "../cli/run-cli.js";
 import { scenariosDir } from "../plan/helpers.js";
 

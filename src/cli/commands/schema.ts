@@ -23,8 +23,8 @@ export async function run(argv: string[]): Promise<number> {
   const schemas = {
     ast: async () => (await import("../../syntax/schema.js")).parseOutputSchema,
     plan: async () => (await import("../../plan/schema.js")).planJsonSchema,
-    ir: async () => (await import("../../emit/ir-json.js")).graphDocumentSchema,
-    progress: async () => (await import("../../exec/progress.js")).progressEventSchema,
+    ir: async () => (await import("../../emit/ir-json-schema.js")).graphDocumentSchema,
+    progress: async () => (await import("../../exec/progress-schema.js")).progressEventSchema,
   };
   if (extra.length > 0 || name === undefined || !Object.hasOwn(schemas, name)) {
     throw new UsageError(`dfc schema takes one name: ${Object.keys(schemas).join(" or ")}${name === undefined ? "" : ` (got "${positionals.join(" ")}")`}`);
