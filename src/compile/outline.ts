@@ -9,11 +9,9 @@ import { BuildGraph } from "../graph/graph.js";
 import type { Platform } from "../platform/index.js";
 import type { Dockerfile } from "../syntax/ast.js";
 import type { Range } from "../syntax/position.js";
-import { compileTarget } from "./compile.js";
-import { resolveArchBlocks } from "./ifarch.js";
+import { compileTarget, setUpTarget } from "./compile.js";
 import type { ImageResolver } from "./image-config.js";
 import type { ArgCommand } from "./instructions/index.js";
-import { splitStages } from "./stages.js";
 
 /** BuildKit's `pb.Location`: lines 1-based, characters 0-based. */
 export interface SourceLocation {
@@ -78,7 +76,8 @@ const sources = (text: string): string[] => [Buffer.from(text, "utf8").toString(
 
 export function outline(dockerfile: Dockerfile, source: string, options: OutlineOptions): Outline {
   const compiled = compileTarget(dockerfile, { target: options.platform, ...options, graph: new BuildGraph() });
-  const { globalArgs, stages } = splitStages(resolveArchBlocks(dockerfile.body, compiled.platform).instructions, dockerfile.escape);
+  // The compile keeps only what it built; the outline also needs the stage definitions (their ARGs and comments).
+  const { globalArgs, stages } = setUpTarget(dockerfile, options.platform, options.targetStage ?? null);
   const used = new Set(compiled.stages.map((stage) => stage.index));
   const reachable = stages.filter((stage) => used.has(stage.index));
   const args = new Map<string, OutlineArg>();
@@ -125,7 +124,7 @@ export function outline(dockerfile: Dockerfile, source: string, options: Outline
 }
 
 export function listTargets(dockerfile: Dockerfile, source: string, platform: Platform): TargetList {
-  const { stages } = splitStages(resolveArchBlocks(dockerfile.body, platform).instructions, dockerfile.escape);
+  const { stages } = setUpTarget(dockerfile, platform, null);
   const last = stages.length - 1;
   return {
     targets: stages
