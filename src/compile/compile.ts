@@ -262,9 +262,14 @@ class StageCompiler {
       [],
       { name: `[${stageLabel(stage)} ${step}/${stage.commands.length + 1}] ${what}`, stage: stageLabel(stage), location },
     );
-    this.vertexStages.set(id, this.vertexStages.get(id) ?? stage.index);
-    this.vertices.add(id);
+    this.record(id, stage.index);
     return id;
+  }
+
+  /** Adds a vertex to this target's closure; the first stage that made it is the one it is shown under. */
+  private record(id: Digest, stageIndex: number | null): void {
+    if (stageIndex !== null && !this.vertexStages.has(id)) this.vertexStages.set(id, stageIndex);
+    this.vertices.add(id);
   }
 
   /** ONBUILD triggers inherited from the base run first, then are cleared (BuildKit's initOnBuildTriggers). */
@@ -305,10 +310,7 @@ class StageCompiler {
       steps,
       resolveFrom: (reference, range, use) => this.resolveFrom(reference, range, stage, use),
       context: () => this.context(),
-      created: (id) => {
-        if (!this.vertexStages.has(id)) this.vertexStages.set(id, stage.index);
-        this.vertices.add(id);
-      },
+      created: (id) => this.record(id, stage.index),
     };
   }
 
@@ -344,7 +346,7 @@ class StageCompiler {
       [],
       { name: "[internal] load build context", stage: null, location: null },
     );
-    this.vertices.add(this.contextId);
+    this.record(this.contextId, null);
     return this.contextId;
   }
 }
