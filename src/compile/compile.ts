@@ -122,6 +122,12 @@ export function evaluateGlobalArgs(commands: readonly ArgCommand[], automatic: V
   return vars;
 }
 
+interface StageBase {
+  readonly baseName: string;
+  readonly flagPlatform: Platform | null;
+  readonly baseStage: StageDefinition | undefined;
+}
+
 interface StageResult {
   readonly stage: CompiledStage;
   readonly state: StageState;
@@ -130,6 +136,7 @@ interface StageResult {
 class StageCompiler {
   readonly done = new Map<number, StageResult>();
   readonly vertexStages = new Map<Digest, number>();
+  private readonly bases = new Map<number, StageBase>();
   /** Every vertex made for this target, in the order made. */
   readonly vertices = new Set<Digest>();
   private contextId: Digest | undefined;
@@ -164,10 +171,7 @@ class StageCompiler {
 
   private build(stage: StageDefinition): StageResult {
     const from = stage.from;
-    const baseName = expand(from.image.value, from.image.range, this.meta, this.escape);
-    if (baseName === "") throw new CompileError(`base name (${from.image.value}) should not be blank`, from.image.range);
-    const flagPlatform = from.platform === null ? null : this.parseFlagPlatform(from.platform.value, from.platform.range);
-    const baseStage = findStage(this.stages, baseName, false, stage.index);
+    const { baseName, flagPlatform, baseStage } = this.baseOf(stage);
     let state: StageState;
     let base: CompiledStage["base"];
     let platformSource: CompiledStage["platformSource"];
@@ -223,11 +227,8 @@ class StageCompiler {
    */
   validateAll(): void {
     for (const stage of this.stages) {
-      const from = stage.from;
-      const baseName = expand(from.image.value, from.image.range, this.meta, this.escape);
-      if (baseName === "") throw new CompileError(`base name (${from.image.value}) should not be blank`, from.image.range);
-      if (from.platform !== null) this.parseFlagPlatform(from.platform.value, from.platform.range);
-      if (findStage(this.stages, baseName, false, stage.index) === undefined && baseName.toLowerCase() !== "scratch") this.imageRef(baseName, from.image.range);
+      const { baseName, baseStage } = this.baseOf(stage);
+      if (baseStage === undefined && baseName.toLowerCase() !== "scratch") this.imageRef(baseName, stage.from.image.range);
       for (const command of stage.commands) {
         if (command.kind !== "COPY" || command.from === null || !/^[0-9]+$/.test(command.from.value)) continue;
         const index = Number(command.from.value);
@@ -239,6 +240,22 @@ class StageCompiler {
         }
       }
     }
+  }
+
+  /** A stage's FROM, evaluated once (validateAll checks every stage; build then reads the result). */
+  private baseOf(stage: StageDefinition): StageBase {
+    const known = this.bases.get(stage.index);
+    if (known !== undefined) return known;
+    const from = stage.from;
+    const baseName = expand(from.image.value, from.image.range, this.meta, this.escape);
+    if (baseName === "") throw new CompileError(`base name (${from.image.value}) should not be blank`, from.image.range);
+    const base = {
+      baseName,
+      flagPlatform: from.platform === null ? null : this.parseFlagPlatform(from.platform.value, from.platform.range),
+      baseStage: findStage(this.stages, baseName, false, stage.index),
+    };
+    this.bases.set(stage.index, base);
+    return base;
   }
 
   private parseFlagPlatform(raw: string, range: Range): Platform {
