@@ -302,12 +302,17 @@ function dispatchCopy(command: CopyCommand | AddCommand, state: StageState, cont
   for (const sourceWord of command.sources) {
     const raw = word(sourceWord);
     const path = isGit(raw) || isUrl(raw) ? raw : systemPath(raw, state, sourceWord.range);
-    if (command.kind === "ADD" && (isGit(path) || isUrl(path))) {
-      const source: SourceSpec = isGit(path)
-        ? { keepGitDir: command.keepGitDir, ref: null, type: "git", url: path }
-        : { checksum: command.checksum === null ? null : word(command.checksum), filename: null, type: "http", url: path };
-      const id = add({ kind: "source", platform: null, source }, []);
-      copy(inputs.index(id), isGit(path) ? "/" : `/${posix.basename(new URL(path).pathname) || "index.html"}`, command.unpack === true);
+    if (command.kind === "ADD" && isGit(path)) {
+      const id = add({ kind: "source", platform: null, source: { keepGitDir: command.keepGitDir, ref: null, type: "git", url: path } }, []);
+      copy(inputs.index(id), "/", command.unpack === true);
+      continue;
+    }
+    if (command.kind === "ADD" && isUrl(path)) {
+      // The download is saved under the URL's last path segment, as BuildKit names it.
+      const base = posix.basename(new URL(path).pathname);
+      const filename = base === "" || base === "." ? "__unnamed__" : base;
+      const source: SourceSpec = { checksum: command.checksum === null ? null : word(command.checksum), filename, type: "http", url: path };
+      copy(inputs.index(add({ kind: "source", platform: null, source }, [])), `/${filename}`, command.unpack === true);
       continue;
     }
     if (fromRoot === null) {
