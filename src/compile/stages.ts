@@ -97,6 +97,7 @@ export function findStage<S extends { readonly index: number; readonly name: str
   return stages[index]?.index === index ? stages[index] : stages.find((stage) => stage.index === index);
 }
 
-export function stageLabel(stage: StageDefinition): string {
+/** How a stage is shown and referred to: its name, or `stage-N` (BuildKit's label for an unnamed stage). */
+export function stageLabel(stage: Pick<StageDefinition, "index" | "name">): string {
   return stage.name ?? `stage-${stage.index}`;
 }

@@ -6,6 +6,7 @@
  */
 import { compileTarget, type CompiledTargetGraph } from "../compile/compile.js";
 import type { ImageResolver } from "../compile/image-config.js";
+import { stageLabel } from "../compile/stages.js";
 import type { CompiledStage } from "../compile/target.js";
 import { BuildGraph } from "../graph/graph.js";
 import type { Digest, Vertex, VertexMeta } from "../graph/ir.js";
@@ -34,6 +35,8 @@ export interface PlannedTarget {
   readonly stage: string;
   /** Whether the target stage's base image config was known (offline it is not). */
   readonly configKnown: boolean;
+  /** The platform each stage of this build runs as, by stage label (`builder`, `stage-0`). */
+  readonly stagePlatforms: ReadonlyMap<string, string>;
 }
 
 export interface PlannedVertex {
@@ -179,8 +182,9 @@ function plannedTargets(compiled: readonly CompiledTargetGraph[]): PlannedTarget
     platform: formatPlatform(first.platform),
     root: first.root,
     publishedAs,
-    stage: first.targetStage.name ?? `stage-${first.targetStage.index}`,
+    stage: stageLabel(first.targetStage),
     configKnown: first.targetStage.configKnown,
+    stagePlatforms: new Map(first.stages.map((stage) => [stageLabel(stage), formatPlatform(stage.platform)])),
   }));
 }
 
@@ -225,7 +229,7 @@ function stagesByLabel(compiled: readonly CompiledTargetGraph[]): Map<string, Co
   const stages = new Map<string, CompiledStage[]>();
   for (const target of compiled) {
     for (const stage of target.stages) {
-      const label = stage.name ?? `stage-${stage.index}`;
+      const label = stageLabel(stage);
       stages.set(label, [...(stages.get(label) ?? []), stage]);
     }
   }
