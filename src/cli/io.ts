@@ -60,10 +60,10 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
  * Writes a file so that readers see the old content or the whole new one,
  * never half of it: a temporary file beside it, then a rename.
  */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, text);
+    writeFileSync(temporary, content);
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });

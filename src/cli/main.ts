@@ -17,7 +17,7 @@ interface Command {
 const COMMANDS: Readonly<Record<string, Command>> = {
   plan: { summary: "show the multi-platform build graph: shared, native, cross, emulated", load: () => import("./commands/plan.js") },
   build: { summary: "simulate the build: timeline, wall time with and without dedup (--dry-run)", load: () => import("./commands/build.js") },
-  compile: { summary: "write the compiled multi-target build graph as versioned JSON", load: () => import("./commands/compile.js") },
+  compile: { summary: "write the compiled build graph as versioned JSON or BuildKit LLB", load: () => import("./commands/compile.js") },
   lint: { summary: "find multi-platform pitfalls for every target, plus BuildKit's build checks", load: () => import("./commands/lint.js") },
   outline: { summary: "the build args, secrets and SSH a target needs (BuildKit's --call=outline)", load: () => import("./commands/outline.js") },
   targets: {

@@ -67,7 +67,7 @@ describe("dfc compile", () => {
   });
 
   it.each([
-    [["compile", "--format", "llb", dockerfile], "--format llb is not available yet; --format json writes dfc's graph"],
+    [["compile", "--format", "yaml", dockerfile], '--format must be one of json, llb, dockerfile (got "yaml")'],
     [["compile", "-o", "/nonexistent-dir/graph.json", dockerfile], "cannot write /nonexistent-dir/graph.json: no such directory"],
   ])("refuses %j as a usage error", (argv, message) => {
     const result = runCli(argv);

@@ -1,5 +1,8 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { graphDocument } from "../../emit/ir-json.js";
-import { planBuild } from "../../plan/plan.js";
+import { llbIndex, llbTargets, type LlbTarget } from "../../emit/llb/definition.js";
+import { planBuild, type Plan } from "../../plan/plan.js";
 import { parseDockerfile } from "../../syntax/parse.js";
 import { oneOf, parseCommandLine } from "../args.js";
 import { EXIT_OK, UsageError } from "../errors.js";
@@ -7,19 +10,28 @@ import { dockerfilePath, readInput, writeFileAtomic, writeOut } from "../io.js";
 import { PLAN_OPTIONS, PLAN_OPTIONS_HELP, planSettings } from "../plan-options.js";
 import { reportSourceError } from "../report.js";
 
-export const help = `Usage: dfc compile [options] --format json [FILE | -]
+export const help = `Usage: dfc compile [options] --format json|llb [FILE | -]
 
-Compiles the Dockerfile for every target platform and writes the merged
-build graph for other tools: each vertex once (content, inputs, sha256
-digest, display name and source location) and, per target, the vertex that
-is its image's file system. The format is versioned (schemaVersion) and
-described by "dfc schema ir".
+Compiles the Dockerfile for every target platform and writes the build graph
+for other builders.
+
+  --format json   dfc's graph: each vertex once (content, inputs, sha256
+                  digest, display name, source location) and, per target,
+                  the vertex that is its image's file system. Versioned
+                  (schemaVersion), described by "dfc schema ir".
+  --format llb    BuildKit LLB: per distinct build (a TAGARCH group is one)
+                  the pb.Definition bytes that "buildctl build" reads on
+                  standard input. One target: written to standard output or
+                  FILE. Several: --output DIR gets <os>_<arch>[_<variant>].pb
+                  for each and index.json naming them and the op digests
+                  they share.
 
 Options:
 ${PLAN_OPTIONS_HELP}
-  --format F          json (BuildKit LLB and a lowered Dockerfile are not
-                      available yet)
-  -o, --output FILE   write there (atomically) instead of standard output
+  --format F          json (default) or llb (a lowered plain Dockerfile is
+                      not available yet)
+  -o, --output PATH   write there (atomically) instead of standard output;
+                      a directory for llb with several targets
   -h, --help          show this help
 
 Exit status: 0 compiled, 1 the Dockerfile has an error (file:line:col on
@@ -33,16 +45,44 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   const format = oneOf("format", values.format, ["json", "llb", "dockerfile"], "json");
-  if (format !== "json") throw new UsageError(`--format ${format} is not available yet; --format json writes dfc's graph`);
+  if (format === "dockerfile") throw new UsageError("--format dockerfile is not available yet; --format json and --format llb are");
   const settings = await planSettings(values);
   const input = readInput(dockerfilePath("compile", values.file, positionals));
-  let output: string;
+  let plan: Plan;
+  let targets: LlbTarget[] = [];
   try {
-    output = `${JSON.stringify(graphDocument(planBuild(parseDockerfile(input.text), settings)), null, 2)}\n`;
+    plan = planBuild(parseDockerfile(input.text), settings);
+    if (format === "llb") targets = llbTargets(plan);
   } catch (error) {
     return reportSourceError(error, input);
   }
-  if (values.output === undefined) writeOut(output);
-  else writeFileAtomic(values.output, output);
+  if (format === "json") {
+    const output = `${JSON.stringify(graphDocument(plan), null, 2)}\n`;
+    if (values.output === undefined) writeOut(output);
+    else writeFileAtomic(values.output, output);
+    return EXIT_OK;
+  }
+  writeLlb(plan, targets, values.output);
   return EXIT_OK;
+}
+
+function writeLlb(plan: Plan, targets: readonly LlbTarget[], output: string | undefined): void {
+  const [only] = targets;
+  if (targets.length === 1 && only !== undefined) {
+    if (output !== undefined) return writeFileAtomic(output, only.definition);
+    if (process.stdout.isTTY === true) throw new UsageError("LLB is binary: redirect standard output, or use --output FILE");
+    process.stdout.write(only.definition);
+    return;
+  }
+  if (output === undefined) {
+    throw new UsageError(`${targets.length} builds make ${targets.length} LLB definitions: give --output DIR to write one file each`);
+  }
+  try {
+    mkdirSync(output, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`cannot create ${output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  for (const target of targets) writeFileAtomic(join(output, target.file), target.definition);
+  // The index last: a reader that finds it finds every file it names.
+  writeFileAtomic(join(output, "index.json"), `${JSON.stringify(llbIndex(plan, targets), null, 2)}\n`);
 }
