@@ -14,8 +14,8 @@
  *   the machine managed) of the repetitions; throughput uses UTF-8 bytes and
  *   MB = 10^6 bytes.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -225,6 +225,25 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 
 // ---------------------------------------------------------------------------
 // Files
+
+export interface CorpusFile {
+  /** Path under corpus/real. */
+  readonly name: string;
+  readonly text: string;
+  readonly bytes: number;
+}
+
+/** Every real-world Dockerfile of corpus/real, in path order. */
+export function corpusFiles(): CorpusFile[] {
+  const root = join(repoRoot(), "corpus", "real");
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name !== "SOURCES.tsv")
+    .map((entry) => {
+      const text = readFileSync(join(entry.parentPath, entry.name), "utf8");
+      return { name: relative(root, join(entry.parentPath, entry.name)), text, bytes: utf8Bytes(text) };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
 
 /** The package root: the nearest folder above this file with dfc's package.json. */
 export function repoRoot(): string {

@@ -6,14 +6,14 @@
  * different things (neither plans or knows platforms); the ratio is reported
  * anyway, as the brief asks.
  */
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { validate } from "dockerfile-utils";
 import { lintSource } from "../src/lint/lint.js";
 import { parsePlatform } from "../src/platform/index.js";
-import { compare, consume, fmt, repoRoot, round, table, type BenchOptions, type Benchmark, type Json, type Reporter } from "./harness.js";
+import { compare, consume, corpusFiles, fmt, round, table, type BenchOptions, type Benchmark, type Json, type Reporter } from "./harness.js";
 
 const require = createRequire(import.meta.url);
 const dockerfilelint = require("dockerfilelint") as { run(configDirectory: string, content: string): unknown[] };
@@ -21,19 +21,11 @@ const dockerfilelint = require("dockerfilelint") as { run(configDirectory: strin
 const PLATFORMS = [parsePlatform("linux/amd64"), parsePlatform("linux/arm64")];
 const BUILD = parsePlatform("linux/amd64");
 
-function corpus(): { name: string; text: string }[] {
-  const root = join(repoRoot(), "corpus", "real");
-  return readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name !== "SOURCES.tsv")
-    .map((entry) => ({ name: relative(root, join(entry.parentPath, entry.name)), text: readFileSync(join(entry.parentPath, entry.name), "utf8") }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
-
 export const lintBenchmark: Benchmark = {
   name: "lint",
   title: "linter: the whole corpus in one process",
   run(out: Reporter, options: BenchOptions): Json {
-    const files = corpus();
+    const files = corpusFiles();
     // dockerfilelint looks for a .dockerfilelintrc in the directory it is given: give it an empty one.
     const noConfig = mkdtempSync(join(tmpdir(), "dfc-bench-"));
     let findings = 0;

@@ -16,22 +16,21 @@
  * flat `{name, args}` records. IFARCH/TAGARCH/ENDIFARCH are unknown
  * instructions to both peers, which they accept as such.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
 import dockerFileParser from "docker-file-parser";
 import { DockerfileParser, type Instruction as AstInstruction } from "dockerfile-ast";
 import { parseDockerfile } from "../src/syntax/index.js";
 import {
   compare,
   consume,
+  corpusFiles,
   fmt,
   mbPerSecond,
-  repoRoot,
   round,
   table,
   utf8Bytes,
   type BenchOptions,
   type Benchmark,
+  type CorpusFile,
   type Json,
   type MeasureOptions,
   type Reporter,
@@ -78,29 +77,6 @@ const LARGE_PARSERS = PARSERS.filter((parser) => parser.corpusOnly !== true);
 const GROWTH_MB = [1, 2, 4, 8] as const;
 const SYNTHETIC_MB = 8;
 const MB = 1_000_000;
-
-interface Input {
-  readonly name: string;
-  readonly text: string;
-  readonly bytes: number;
-}
-
-function corpusFiles(): Input[] {
-  const root = join(repoRoot(), "corpus", "real");
-  const found: Input[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name !== "SOURCES.tsv") {
-        const text = readFileSync(full, "utf8");
-        found.push({ name: relative(root, full), text, bytes: utf8Bytes(text) });
-      }
-    }
-  };
-  walk(root);
-  return found;
-}
 
 function accepts(parser: Parser, text: string): string | null {
   try {
@@ -190,10 +166,10 @@ function run(out: Reporter, options: BenchOptions): Json {
   const common = corpus.filter((file) => PARSERS.every((parser) => !failures.get(parser.name)?.some((failure) => failure.file === file.name)));
   const corpusBytes = common.reduce((sum, file) => sum + file.bytes, 0);
 
-  const synthetic = new Map<number, Input>();
+  const synthetic = new Map<number, CorpusFile>();
   for (const mb of GROWTH_MB) {
     const text = syntheticDockerfile(mb * MB);
-    const input: Input = { name: `synthetic ${mb} MB`, text, bytes: utf8Bytes(text) };
+    const input: CorpusFile = { name: `synthetic ${mb} MB`, text, bytes: utf8Bytes(text) };
     // dfc must accept every synthetic input; the peers are checked on the
     // smallest (on the others, their warm-up run would throw).
     const checked = mb === GROWTH_MB[0] ? LARGE_PARSERS : LARGE_PARSERS.slice(0, 1);
@@ -203,7 +179,7 @@ function run(out: Reporter, options: BenchOptions): Json {
     }
     synthetic.set(mb, input);
   }
-  const large = synthetic.get(SYNTHETIC_MB) as Input;
+  const large = synthetic.get(SYNTHETIC_MB) as CorpusFile;
 
   out.line(`corpus: ${common.length} files, ${fmt(corpusBytes / MB)} MB (UTF-8), each parsed on its own`);
   for (const parser of PARSERS) {
@@ -246,7 +222,7 @@ function run(out: Reporter, options: BenchOptions): Json {
       for (const parser of growthParsers) growth.get(parser.name)?.set(mb, largeStats.get(parser.name) as Stats);
       continue;
     }
-    const input = synthetic.get(mb) as Input;
+    const input = synthetic.get(mb) as CorpusFile;
     const stats = compare(
       growthParsers.map((parser) => ({ name: parser.name, run: () => consume(parser.parse(input.text)) })),
       plan(options, "large"),

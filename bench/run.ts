@@ -13,6 +13,7 @@ import { cpus, totalmem } from "node:os";
 import { collector, sinkValue, type Benchmark, type Json, type Reporter } from "./harness.js";
 import { parseBenchmark } from "./parse.js";
 import { lintBenchmark } from "./lint.js";
+import { llbBenchmark } from "./llb.js";
 import { planBenchmark } from "./plan.js";
 
 /** Every benchmark, in the order `npm run bench` runs them. Adding one is one line here. */
@@ -20,6 +21,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   parseBenchmark,
   planBenchmark,
   lintBenchmark,
+  llbBenchmark,
 ];
 
 function usage(): string {

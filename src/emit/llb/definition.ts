@@ -102,7 +102,8 @@ function definitionFor(target: PlannedTarget, closure: readonly PlannedVertex[],
     // BuildKit's client marks the final op with the capabilities the definition relies on.
     metadata[final.digest] = { caps: { constraints: true, "meta.description": true, platform: true } };
   }
-  for (const digest of [...names.keys()].sort()) metadata[digest] = { description: { [CUSTOM_NAME]: names.get(digest) as string } };
+  for (const [digest, name] of names) metadata[digest] = { description: { [CUSTOM_NAME]: name } };
+  // Map entries go out in key order, as Go's deterministic marshalling writes them.
   const sortedMetadata = Object.fromEntries(Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
     platform: target.platform,

@@ -68,9 +68,16 @@ export function marshalOp(init: MessageInitShape<typeof OpSchema>): LlbOp {
   return { digest: `sha256:${hash("sha256", bytes, "hex")}`, bytes };
 }
 
+/** A build names a handful of platforms, thousands of times. */
+const platforms = new Map<string, MessageInitShape<typeof OpSchema>["platform"]>();
 function llbPlatform(name: string): MessageInitShape<typeof OpSchema>["platform"] {
-  const platform = parsePlatform(name);
-  return { Architecture: platform.architecture, OS: platform.os, Variant: platform.variant ?? "", OSVersion: platform.osVersion ?? "" };
+  let platform = platforms.get(name);
+  if (platform === undefined) {
+    const parsed = parsePlatform(name);
+    platform = { Architecture: parsed.architecture, OS: parsed.os, Variant: parsed.variant ?? "", OSVersion: parsed.osVersion ?? "" };
+    platforms.set(name, platform);
+  }
+  return platform;
 }
 
 /** The op's inputs: each distinct non-empty reference once, in order of first use. */
