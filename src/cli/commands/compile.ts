@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { graphDocument } from "../../emit/ir-json.js";
 import { llbIndex, llbTargets, type LlbTarget } from "../../emit/llb/definition.js";
+import { lowerDockerfile } from "../../emit/lower-dockerfile.js";
 import { planBuild, type Plan } from "../../plan/plan.js";
 import { parseDockerfile } from "../../syntax/parse.js";
 import { oneOf, parseCommandLine } from "../args.js";
@@ -10,7 +11,7 @@ import { dockerfilePath, readInput, writeFileAtomic, writeOut } from "../io.js";
 import { PLAN_OPTIONS, PLAN_OPTIONS_HELP, planSettings } from "../plan-options.js";
 import { reportSourceError } from "../report.js";
 
-export const help = `Usage: dfc compile [options] --format json|llb [FILE | -]
+export const help = `Usage: dfc compile [options] --format json|llb|dockerfile [FILE | -]
 
 Compiles the Dockerfile for every target platform and writes the build graph
 for other builders.
@@ -25,11 +26,16 @@ for other builders.
                   FILE. Several: --output DIR gets <os>_<arch>[_<variant>].pb
                   for each and index.json naming them and the op digests
                   they share.
+  --format dockerfile
+                  A standard Dockerfile without IFARCH/TAGARCH that BuildKit
+                  builds unchanged for the --platform list: per-platform
+                  stages picked with FROM name-\${TARGETARCH}\${TARGETVARIANT}.
+                  It plans to the same steps as the original; what cannot be
+                  lowered faithfully is refused with its location.
 
 Options:
 ${PLAN_OPTIONS_HELP}
-  --format F          json (default) or llb (a lowered plain Dockerfile is
-                      not available yet)
+  --format F          json (default), llb or dockerfile
   -o, --output PATH   write there (atomically) instead of standard output;
                       a directory for llb with several targets
   -h, --help          show this help
@@ -45,24 +51,23 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   const format = oneOf("format", values.format, ["json", "llb", "dockerfile"], "json");
-  if (format === "dockerfile") throw new UsageError("--format dockerfile is not available yet; --format json and --format llb are");
   const settings = await planSettings(values);
   const input = readInput(dockerfilePath("compile", values.file, positionals));
   let plan: Plan;
+  let text = "";
   let targets: LlbTarget[] = [];
   try {
-    plan = planBuild(parseDockerfile(input.text), settings);
+    const dockerfile = parseDockerfile(input.text);
+    plan = planBuild(dockerfile, settings);
     if (format === "llb") targets = llbTargets(plan);
+    else if (format === "dockerfile") text = lowerDockerfile(dockerfile, settings.platforms);
+    else text = `${JSON.stringify(graphDocument(plan), null, 2)}\n`;
   } catch (error) {
     return reportSourceError(error, input);
   }
-  if (format === "json") {
-    const output = `${JSON.stringify(graphDocument(plan), null, 2)}\n`;
-    if (values.output === undefined) writeOut(output);
-    else writeFileAtomic(values.output, output);
-    return EXIT_OK;
-  }
-  writeLlb(plan, targets, values.output);
+  if (format === "llb") writeLlb(plan, targets, values.output);
+  else if (values.output === undefined) writeOut(text);
+  else writeFileAtomic(values.output, text);
   return EXIT_OK;
 }
 
