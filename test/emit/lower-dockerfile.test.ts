@@ -20,7 +20,8 @@ import { printDockerfile } from "../../src/syntax/printer.js";
 import { runCli } from "../cli/run-cli.js";
 import { loadScenario, P, planText, scenariosDir, type ScenarioConfig } from "../plan/helpers.js";
 
-const ROOTFS = fileURLToPath(new URL("../../examples/ifarch-rootfs/Dockerfile", import.meta.url));
+/** The proposal's example, as test/plan/scenarios/09-ifarch-rootfs keeps it. */
+const ROOTFS = fileURLToPath(new URL("../plan/scenarios/09-ifarch-rootfs/Dockerfile", import.meta.url));
 const ROOTFS_PLATFORMS = ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6"];
 
 // ---- the contract -----------------------------------------------------------
@@ -78,7 +79,7 @@ function loweringError(text: string, platforms: readonly string[]): LoweringErro
 // ---- every IFARCH file in the repository ------------------------------------
 
 describe("round trip", () => {
-  it("the proposal's example (examples/ifarch-rootfs) for amd64, arm64, arm/v7 and arm/v6", () => {
+  it("the proposal's example for amd64, arm64, arm/v7 and arm/v6", () => {
     const lowered = expectSameWork(readFileSync(ROOTFS, "utf8"), { platforms: ROOTFS_PLATFORMS });
     // The three ARM platforms share one build: the arm/v6 copy is pinned, the others alias it.
     expect(lowered).toContain("FROM --platform=linux/arm/v6 scratch AS stage-0-armv6");
@@ -188,7 +189,7 @@ describe("round trip", () => {
 
 // ---- the proposal's example, by hand ---------------------------------------
 
-describe("golden: examples/ifarch-rootfs for amd64, arm64, arm/v7, arm/v6", () => {
+describe("golden: the proposal's example for amd64, arm64, arm/v7, arm/v6", () => {
   it("is the text reviewed by hand", () => {
     const lowered = lowerDockerfile(parseDockerfile(readFileSync(ROOTFS, "utf8")), ROOTFS_PLATFORMS.map((spec) => P(spec)));
     expect(lowered).toBe(ROOTFS_GOLDEN);
