@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { dirname } from "node:path";
+import { readDockerIgnore } from "../../compile/dockerignore.js";
 import { atLeast, type Finding } from "../../lint/finding.js";
 import { lintSource } from "../../lint/lint.js";
 import type { LintConfig } from "../../lint/options.js";
@@ -55,19 +56,6 @@ async function loadConfig(path: string | undefined): Promise<LintConfig> {
   }
 }
 
-/** BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile, else `.dockerignore` in the context. */
-function dockerignoreFor(path: string): string[] | null {
-  if (path === "-") return null;
-  for (const candidate of [join(dirname(path), `${basename(path)}.dockerignore`), join(dirname(path), ".dockerignore")]) {
-    if (!existsSync(candidate)) continue;
-    return readFileSync(candidate, "utf8")
-      .split(/\r?\n/)
-      .map((line) => line.trim())
-      .filter((line) => line !== "" && !line.startsWith("#"));
-  }
-  return null;
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, {
     ...PLAN_OPTIONS,
@@ -107,7 +95,8 @@ export async function run(argv: string[]): Promise<number> {
         buildArgs: settings.buildArgs,
         targetStage: settings.targetStage,
         resolver: settings.resolver,
-        dockerignore: dockerignoreFor(path),
+        // The context is the Dockerfile's directory; standard input has none.
+        dockerignore: path === "-" ? null : readDockerIgnore(path, dirname(path)),
         config,
       }),
     );

@@ -10,10 +10,11 @@
  * patterns come from `context.dockerignore` (the CLI reads
  * `<Dockerfile>.dockerignore` or `.dockerignore`).
  */
+import { cleanPath, DockerIgnore } from "../../compile/dockerignore.js";
 import { expandWord, ShellExpansionError } from "../../shell/index.js";
 import { goQuote } from "../../syntax/go-quote.js";
 import type { Rule } from "../rule.js";
-import { cleanPath, DockerIgnore, fileInstructions } from "./support-semantics.js";
+import { fileInstructions } from "./support-semantics.js";
 
 const isRemote = (source: string): boolean => /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/)/.test(source);
 
