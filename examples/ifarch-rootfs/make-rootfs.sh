@@ -9,7 +9,7 @@ trap 'rm -rf "$work"' EXIT
 dpkg --add-architecture arm64
 apt-get update -qq
 for arch in amd64 arm64; do
-  (cd "$work" && apt-get download -qq "busybox-static:$arch")
+  (cd "$work" && apt-get download -qq -o APT::Sandbox::User=root "busybox-static:$arch")
   mkdir -p "$work/$arch/root/bin" "$work/$arch/root/etc"
   dpkg-deb -x "$work"/busybox-static_*_"$arch".deb "$work/$arch/pkg"
   cp "$work/$arch/pkg/bin/busybox" "$work/$arch/root/bin/busybox"

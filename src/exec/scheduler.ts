@@ -31,6 +31,8 @@ export interface ScheduleOptions {
 export interface VertexFailure {
   readonly vertex: PlannedVertex;
   readonly message: string;
+  /** What the backend threw, for reports that show more than the message (a failed step's output). */
+  readonly error?: unknown;
 }
 
 export interface ScheduleResult {
@@ -53,6 +55,7 @@ export async function schedule(vertices: readonly PlannedVertex[], backend: Back
   const { users, waitingFor } = dependencies(vertices);
   const limit = pLimit(options.jobs);
   const stop = new AbortController();
+  const cancel = options.signal ?? new AbortController().signal;
   const onAbort = (): void => stop.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted === true) stop.abort();
@@ -76,18 +79,19 @@ export async function schedule(vertices: readonly PlannedVertex[], backend: Back
       }
       if (stop.signal.aborted) return "skipped";
       emit(progressEvent("start", planned, now()));
-      await backend.execute(planned, stop.signal);
+      // Only cancelling the build stops running steps; a failure elsewhere lets them finish.
+      await backend.execute(planned, cancel);
     } catch (error) {
       // A backend that cannot even look up its cache fails the step like one whose command fails.
-      return fail(planned, error instanceof Error ? error.message : String(error));
+      return fail(planned, error instanceof Error ? error.message : String(error), error);
     }
     executed.push(planned.vertex.id);
     emit(progressEvent("done", planned, now()));
     return "ok";
   };
 
-  const fail = (planned: PlannedVertex, message: string): Outcome => {
-    failures.push({ vertex: planned, message });
+  const fail = (planned: PlannedVertex, message: string, error?: unknown): Outcome => {
+    failures.push({ vertex: planned, message, ...(error === undefined ? {} : { error }) });
     emit(progressEvent("error", planned, now(), message));
     stop.abort();
     return "failed";

@@ -5,7 +5,7 @@
  * what it costs, and for the whole build what dedup saves.
  */
 import { compileTarget, type CompiledTargetGraph } from "../compile/compile.js";
-import type { ImageResolver } from "../compile/image-config.js";
+import type { ImageConfig, ImageResolver } from "../compile/image-config.js";
 import { stageLabel } from "../compile/stages.js";
 import type { CompiledStage } from "../compile/target.js";
 import { BuildGraph } from "../graph/graph.js";
@@ -35,6 +35,8 @@ export interface PlannedTarget {
   readonly stage: string;
   /** Whether the target stage's base image config was known (offline it is not). */
   readonly configKnown: boolean;
+  /** The image config the target stage ends with, as far as it is known: what an exported image carries. */
+  readonly config: ImageConfig;
   /** The platform each stage of this build runs as, by stage label (`builder`, `stage-0`). */
   readonly stagePlatforms: ReadonlyMap<string, string>;
 }
@@ -184,6 +186,7 @@ function plannedTargets(compiled: readonly CompiledTargetGraph[]): PlannedTarget
     publishedAs,
     stage: stageLabel(first.targetStage),
     configKnown: first.targetStage.configKnown,
+    config: first.targetStage.config,
     stagePlatforms: new Map(first.stages.map((stage) => [stageLabel(stage), formatPlatform(stage.platform)])),
   }));
 }

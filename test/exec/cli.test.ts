@@ -50,7 +50,11 @@ describe("dfc build --dry-run", () => {
   });
 
   it.each([
-    [["build", sharedBuilder], "the local backend (really executing steps) is not available yet; use --dry-run to simulate the build"],
+    [["build", "--dry-run", "--output", "type=oci,dest=out", sharedBuilder], "a simulation builds nothing to --output or --push"],
+    [["build", "--output", "type=docker,dest=out", sharedBuilder], '--output: type must be oci or local (got "docker")'],
+    [["build", "--output", "type=oci", sharedBuilder], "--output: dest=PATH is required"],
+    [["build", "--secret", "id=token", sharedBuilder], '--secret must be id=ID,src=FILE (got "id=token")'],
+    [["build", "--cache-dir", join(sharedBuilder, "cache"), sharedBuilder], `--cache-dir ${join(sharedBuilder, "cache")} is inside the build context ${sharedBuilder}, which the build copies: put it elsewhere`],
     [["build", "--dry-run", "--jobs", "0", sharedBuilder], '--jobs must be a positive whole number (got "0")'],
     [["build", "--dry-run", "--jobs", "1.5", sharedBuilder], '--jobs must be a positive whole number (got "1.5")'],
     [["build", "--dry-run", "--progress", "tty", sharedBuilder], "--progress tty needs a live build; a simulation is instant: use plain or json"],

@@ -1,0 +1,207 @@
+/**
+ * `dfc build` with the local backend, end to end: the proposal's example
+ * built for real (native and emulated RUN steps, an OCI layout that skopeo
+ * and umoci accept), shared steps run once, the cache, and the faults a
+ * user meets. The root file systems come from Debian's busybox-static
+ * (examples/ifarch-rootfs/make-rootfs.sh, run by .ci/run); without them,
+ * or without proot and QEMU, these tests are skipped outside CI.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../cli/run-cli.js";
+
+const example = fileURLToPath(new URL("../../../examples/ifarch-rootfs/", import.meta.url));
+const cli = fileURLToPath(new URL("../../../dist/cli/main.js", import.meta.url));
+const tarballs = ["rootfs-x64.tar.xz", "rootfs-arm64.tar.xz"];
+const tools = ["proot", "qemu-aarch64-static", "skopeo", "umoci"];
+const onPath = (tool: string): boolean => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
+const missing = [...tarballs.filter((file) => !existsSync(join(example, file))), ...tools.filter((tool) => !onPath(tool))];
+if (missing.length > 0 && process.env["CI"] !== undefined) throw new Error(`CI must provide ${missing.join(", ")} (see .ci/run)`);
+
+interface Event {
+  readonly event: string;
+  readonly vertex: string;
+  readonly name: string;
+  readonly mode: string | null;
+  readonly targets: string[];
+}
+
+/** A build context with the example's tarballs and `files`. */
+function context(files: Readonly<Record<string, string>>): string {
+  const dir = mkdtempSync(join(tmpdir(), "dfc-build-"));
+  for (const file of tarballs) copyFileSync(join(example, file), join(dir, file));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** Beside the context, not in it (dfc refuses a cache inside the context it would copy). */
+const cacheOf = (dir: string): string => `${dir}.cache`;
+
+function build(dir: string, args: readonly string[]): { status: number | null; events: Event[]; stderr: string } {
+  const result = runCli(["build", "--progress", "json", "--cache-dir", cacheOf(dir), ...args, dir]);
+  const events = result.stderr
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Event);
+  return { status: result.status, events, stderr: result.stderr };
+}
+
+const started = (events: readonly Event[]): string[] => events.filter((event) => event.event === "start").map((event) => event.vertex);
+
+describe.skipIf(missing.length > 0)("dfc build --backend local", () => {
+  it("builds the proposal's example: x86_64 natively, aarch64 under QEMU, one manifest per platform", () => {
+    const dir = context({ Dockerfile: readFileSync(join(example, "Dockerfile"), "utf8") });
+    const layout = `${dir}.image`;
+    const first = build(dir, ["--platform", "linux/amd64,linux/arm64", "--output", `type=oci,dest=${layout}`]);
+    expect(first.status, first.stderr).toBe(0);
+    const runs = first.events.filter((event) => event.event === "start" && event.name.includes("RUN uname"));
+    expect(runs.map((event) => [event.targets, event.mode]).sort()).toEqual([
+      [["linux/amd64"], "native"],
+      [["linux/arm64"], "emulated"],
+    ]);
+
+    const index = JSON.parse(readFileSync(join(layout, "index.json"), "utf8")) as { manifests: { digest: string; platform: { architecture: string; os: string } }[] };
+    expect(index.manifests.map((manifest) => `${manifest.platform.os}/${manifest.platform.architecture}`).sort()).toEqual(["linux/amd64", "linux/arm64"]);
+    for (const platform of ["linux_amd64", "linux_arm64"]) {
+      const inspected = spawnSync("skopeo", ["inspect", `oci:${layout}:${platform}`], { encoding: "utf8" });
+      expect(inspected.status, inspected.stderr).toBe(0);
+      expect(JSON.parse(inspected.stdout)).toMatchObject({ Architecture: platform.split("_")[1], Os: "linux" });
+    }
+    const listed = spawnSync("umoci", ["ls", "--layout", layout], { encoding: "utf8" });
+    expect(listed.stdout.trim().split("\n").sort()).toEqual(["linux_amd64", "linux_arm64"]);
+
+    // The same build again, exported as root file systems: all cached, and each says where it ran.
+    const files = `${dir}.rootfs`;
+    const second = build(dir, ["--platform", "linux/amd64,linux/arm64", "--output", `type=local,dest=${files}`]);
+    expect(second.status, second.stderr).toBe(0);
+    expect(started(second.events)).toEqual([]);
+    expect(readFileSync(join(files, "linux_amd64", "etc", "built-on"), "utf8")).toBe("x86_64\n");
+    expect(readFileSync(join(files, "linux_arm64", "etc", "built-on"), "utf8")).toBe("aarch64\n");
+  });
+
+  it("publishes a TAGARCH group's one build under each of its platforms", () => {
+    const dir = context({ Dockerfile: readFileSync(join(example, "Dockerfile"), "utf8") });
+    const layout = `${dir}.image.tar`;
+    const result = build(dir, ["--platform", "linux/arm64,linux/arm64/v8.1", "--output", `type=oci,dest=${layout}`]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(started(result.events).length).toBe(new Set(started(result.events)).size);
+    const listing = spawnSync("tar", ["-xOf", layout, "index.json"], { encoding: "utf8" });
+    const index = JSON.parse(listing.stdout) as { manifests: { digest: string; platform: { variant?: string } }[] };
+    expect(index.manifests).toHaveLength(2);
+    expect(new Set(index.manifests.map((manifest) => manifest.digest)).size).toBe(1);
+  });
+
+  it("runs each shared step once for three targets, and nothing the second time", () => {
+    const dir = context({
+      Dockerfile: [
+        "FROM --platform=$BUILDPLATFORM scratch AS tools",
+        "ADD rootfs-x64.tar.xz /",
+        "RUN echo made once > /shared.txt",
+        "FROM scratch",
+        "COPY --from=tools /shared.txt /shared.txt",
+        "",
+      ].join("\n"),
+    });
+    const platforms = ["--platform", "linux/amd64,linux/arm64,linux/arm/v7"];
+    const first = build(dir, platforms);
+    expect(first.status, first.stderr).toBe(0);
+    const shared = first.events.filter((event) => event.event === "start" && event.targets.length === 3);
+    expect(shared.map((event) => event.name)).toEqual(expect.arrayContaining([expect.stringContaining("RUN echo made once")]));
+    expect(started(first.events).length).toBe(new Set(started(first.events)).size);
+    const second = build(dir, platforms);
+    expect(second.status, second.stderr).toBe(0);
+    expect(started(second.events)).toEqual([]);
+    expect(second.events.filter((event) => event.event === "cached").length).toBe(first.events.filter((event) => event.event === "done").length);
+  });
+
+  it("re-runs only what a context change affects", () => {
+    const dir = context({ Dockerfile: "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN echo one > /one\nCOPY note.txt /note.txt\nRUN cat /note.txt\n", "note.txt": "v1\n" });
+    expect(build(dir, []).status).toBe(0);
+    writeFileSync(join(dir, "note.txt"), "v2\n");
+    const again = build(dir, []);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.events.filter((event) => event.event === "start").map((event) => event.name.replace(/^\[[^\]]*\d+\/\d+\] /, ""))).toEqual([
+      "[internal] load build context",
+      "COPY note.txt /note.txt",
+      "RUN cat /note.txt",
+    ]);
+  });
+});
+
+describe.skipIf(missing.length > 0)("dfc build --backend local: faults", () => {
+  it("a failing RUN: its place, exit code and last output lines; the other target's finished work is cached", () => {
+    const dir = context({
+      Dockerfile: "FROM --platform=$BUILDPLATFORM scratch\nADD rootfs-x64.tar.xz /\nARG TARGETARCH\nRUN echo fine > /ok\nRUN echo about to fail; if [ $TARGETARCH = arm64 ]; then exit 3; fi\n",
+    });
+    const failed = build(dir, ["--platform", "linux/amd64,linux/arm64", "--jobs", "1"]);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/Dockerfile:5:1: error: .*RUN echo about to fail.*: exit code 3/);
+    expect(failed.stderr).toContain("  > about to fail");
+    const done = new Set(failed.events.filter((event) => event.event === "done").map((event) => event.vertex));
+    const amd64 = build(dir, ["--platform", "linux/amd64"]);
+    expect(amd64.status, amd64.stderr).toBe(0);
+    for (const event of amd64.events) if (done.has(event.vertex)) expect(event.event).toBe("cached");
+  });
+
+  it("refuses a COPY source outside the context or through a symlink that leaves it", () => {
+    const dir = context({ Dockerfile: "FROM scratch\nCOPY ../outside.txt /x\n" });
+    writeFileSync(join(dir, "..", "outside.txt"), "host file\n");
+    const outside = build(dir, []);
+    expect(outside.status).toBe(1);
+    symlinkSync("/etc/hostname", join(dir, "escape"));
+    writeFileSync(join(dir, "Dockerfile"), "FROM scratch\nCOPY escape /x\n");
+    const layout = `${dir}.out`;
+    const viaLink = build(dir, ["--output", `type=local,dest=${layout}`]);
+    // Either refused, or the link resolved inside the context (where nothing is): never the host's file.
+    if (viaLink.status === 0) expect(readFileSync(join(layout, readdirSync(layout)[0] as string, "x"), "utf8")).not.toBe(readFileSync("/etc/hostname", "utf8"));
+    else expect(viaLink.status).toBe(1);
+  });
+
+  it("a required secret that was not given fails the step; a given one never reaches the cache or the image", () => {
+    const dir = context({ Dockerfile: "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN --mount=type=secret,id=token,required cat /run/secrets/token > /dev/null\n" });
+    const without = build(dir, []);
+    expect(without.status).toBe(1);
+    expect(without.stderr).toContain('secret "token" is required');
+    const secret = join(dir, "..", `secret-${process.pid}`);
+    writeFileSync(secret, "s3cr3t-value-never-stored\n");
+    const layout = `${dir}.image`;
+    const withSecret = build(dir, ["--secret", `id=token,src=${secret}`, "--output", `type=oci,dest=${layout}`]);
+    expect(withSecret.status, withSecret.stderr).toBe(0);
+    const grep = spawnSync("grep", ["-r", "-l", "s3cr3t-value-never-stored", cacheOf(dir), layout]);
+    expect(grep.status).toBe(1); // no match anywhere
+  });
+
+  it("a corrupt tarball fails its ADD with a message about the file", () => {
+    const dir = context({ Dockerfile: "FROM scratch\nADD broken.tar.xz /\n" });
+    writeFileSync(join(dir, "broken.tar.xz"), Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.from("not really xz")]));
+    const result = build(dir, []);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Dockerfile:2:1: error: .*broken\.tar\.xz/);
+  });
+
+  it("a build killed with SIGKILL halfway is followed by a rebuild that uses its cache", async () => {
+    const dir = context({ Dockerfile: "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN echo before > /before\nRUN sleep 30\n" });
+    const cache = cacheOf(dir);
+    const child = spawn(process.execPath, [cli, "build", "--progress", "json", "--cache-dir", cache, dir], { stdio: ["ignore", "ignore", "pipe"] });
+    await new Promise<void>((resolve) => {
+      let seen = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (/"event":"start"[^\n]*RUN sleep 30/.test(seen)) resolve();
+      });
+    });
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.on("close", resolve));
+    writeFileSync(join(dir, "Dockerfile"), "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN echo before > /before\nRUN echo after > /after\n");
+    const rebuild = build(dir, []);
+    expect(rebuild.status, rebuild.stderr).toBe(0);
+    expect(rebuild.events.filter((event) => event.event === "cached").map((event) => event.name)).toEqual(
+      expect.arrayContaining([expect.stringContaining("RUN echo before")]),
+    );
+    expect(readdirSync(join(cache, "tmp"))).toEqual([]);
+  }, 60_000);
+});
