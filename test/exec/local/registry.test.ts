@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createServer as createNetServer } from "node:net";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { gunzipSync } from "node:zlib";
 import { create as createTar } from "tar";
@@ -20,6 +18,7 @@ import {
   selectPlatformManifest,
 } from "../../../src/exec/local/registry.js";
 import { parsePlatform, type Platform } from "../../../src/platform/index.js";
+import { dockerRegistry, freePort, startRegistry } from "./registry-server.js";
 
 const LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
 const CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
@@ -98,17 +97,6 @@ async function markerOf(layerFile: string): Promise<string> {
   const rootfs = freshDir("rootfs");
   await applyLayer(layerFile, LAYER_TYPE, rootfs);
   return readFileSync(join(rootfs, "marker.txt"), "utf8");
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------
@@ -197,65 +185,22 @@ describe("selectPlatformManifest", () => {
 // ---------------------------------------------------------------------------
 // A real registry: the Debian/Ubuntu docker-registry package (distribution 2.8)
 
-function findOnPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    if (dir !== "" && existsSync(join(dir, command))) return join(dir, command);
-  }
-  return existsSync(`/usr/bin/${command}`) ? `/usr/bin/${command}` : undefined;
-}
-
-const dockerRegistry = findOnPath("docker-registry");
-if (dockerRegistry === undefined && process.env.CI) {
-  throw new Error("docker-registry is not installed, and CI must run the registry tests (apt-get install docker-registry)");
-}
-
-async function waitUntilServing(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`docker-registry did not answer ${url} within 10 s`);
-}
-
 describe.skipIf(dockerRegistry === undefined)("against a real registry", () => {
   let registry: string;
-  let child: ChildProcess | undefined;
+  let stop = (): void => {};
   let multi: { dir: string; images: WrittenImage[] };
   let pushedIndexDigest: string;
 
   beforeAll(async () => {
-    const dir = freshDir("docker-registry");
-    const port = await freePort();
-    registry = `127.0.0.1:${port}`;
-    const config = join(dir, "config.yml");
-    writeFileSync(
-      config,
-      [
-        "version: 0.1",
-        "log:",
-        "  level: error",
-        "storage:",
-        "  filesystem:",
-        `    rootdirectory: ${join(dir, "data")}`,
-        "http:",
-        `  addr: ${registry}`,
-        "",
-      ].join("\n"),
-    );
-    child = spawn(dockerRegistry as string, ["serve", config], { stdio: "ignore" });
-    await waitUntilServing(`http://${registry}/v2/`, child);
+    const running = await startRegistry(freshDir("docker-registry"));
+    registry = running.address;
+    stop = running.stop;
     multi = await writeLayout([AMD64, ARM64]);
     pushedIndexDigest = (await pushImage(`${registry}/multi:latest`, multi)).digest;
   });
 
   afterAll(() => {
-    child?.kill();
+    stop();
   });
 
   it("pushes a multi-platform layout as an OCI index under the tag", async () => {

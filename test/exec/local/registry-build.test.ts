@@ -1,0 +1,62 @@
+/**
+ * The registry round trip, end to end: dfc builds and pushes a
+ * two-platform base image to Debian's docker-registry, builds `FROM` it for
+ * both platforms (each pulling its own manifest), pushes the result, and
+ * skopeo — not dfc — reads it back.
+ */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../cli/run-cli.js";
+import { dockerRegistry, startRegistry, type RunningRegistry } from "./registry-server.js";
+
+const example = fileURLToPath(new URL("../../../examples/ifarch-rootfs/", import.meta.url));
+const tarballs = ["rootfs-x64.tar.xz", "rootfs-arm64.tar.xz"];
+const onPath = (tool: string): boolean => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
+const missing = [...tarballs.filter((file) => !existsSync(join(example, file))), ...["proot", "qemu-aarch64-static", "skopeo"].filter((tool) => !onPath(tool))];
+if (dockerRegistry === undefined) missing.push("docker-registry");
+if (missing.length > 0 && process.env["CI"] !== undefined) throw new Error(`CI must provide ${missing.join(", ")} (see .ci/run)`);
+
+describe.skipIf(missing.length > 0)("dfc build with a registry", () => {
+  let registry: RunningRegistry;
+  const work = mkdtempSync(join(tmpdir(), "dfc-registry-build-"));
+  beforeAll(async () => {
+    registry = await startRegistry(join(work, "registry"));
+  });
+  afterAll(() => registry.stop());
+
+  const contextWith = (name: string, dockerfile: string): string => {
+    const dir = join(work, name);
+    spawnSync("mkdir", ["-p", dir]);
+    for (const file of tarballs) copyFileSync(join(example, file), join(dir, file));
+    writeFileSync(join(dir, "Dockerfile"), dockerfile);
+    return dir;
+  };
+  const platforms = ["--platform", "linux/amd64,linux/arm64"];
+  const inspectRaw = (ref: string): { manifests: { platform: { architecture: string } }[] } => {
+    const result = spawnSync("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${ref}`], { encoding: "utf8" });
+    expect(result.status, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as { manifests: { platform: { architecture: string } }[] };
+  };
+
+  it("pushes a base, builds FROM it per platform, pushes the result, and skopeo reads both back", () => {
+    const base = `${registry.address}/base:1`;
+    const baseContext = contextWith("base", "FROM scratch\nIFARCH amd64\nADD rootfs-x64.tar.xz /\nENDIFARCH\nIFARCH arm64\nADD rootfs-arm64.tar.xz /\nENDIFARCH\n");
+    const pushed = runCli(["build", ...platforms, "--progress", "plain", "--cache-dir", join(work, "cache"), "--push", base, baseContext]);
+    expect(pushed.status, pushed.stderr).toBe(0);
+    expect(inspectRaw(base).manifests.map((manifest) => manifest.platform.architecture).sort()).toEqual(["amd64", "arm64"]);
+
+    const app = `${registry.address}/app:1`;
+    const appContext = contextWith("app", `FROM ${base}\nRUN uname -m > /etc/built-on\n`);
+    const output = join(work, "app-rootfs");
+    const built = runCli(["build", ...platforms, "--progress", "plain", "--cache-dir", join(work, "cache-app"), "--push", app, "--output", `type=local,dest=${output}`, appContext]);
+    expect(built.status, built.stderr).toBe(0);
+    // Each platform pulled its own manifest: the emulated arm64 step ran arm64 busybox.
+    expect(readFileSync(join(output, "linux_amd64", "etc", "built-on"), "utf8")).toBe("x86_64\n");
+    expect(readFileSync(join(output, "linux_arm64", "etc", "built-on"), "utf8")).toBe("aarch64\n");
+    expect(inspectRaw(app).manifests.map((manifest) => manifest.platform.architecture).sort()).toEqual(["amd64", "arm64"]);
+  });
+});
