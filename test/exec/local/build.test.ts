@@ -183,6 +183,20 @@ describe.skipIf(missing.length > 0)("dfc build --backend local: faults", () => {
     expect(result.stderr).toMatch(/Dockerfile:2:1: error: .*broken\.tar\.xz/);
   });
 
+  it("two builds at once on one cache both succeed, and each step is made once", async () => {
+    const dir = context({ Dockerfile: "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN --mount=type=cache,target=/runs echo ran >> /runs/log; sleep 1; echo made > /made\n" });
+    const cache = cacheOf(dir);
+    const once = (): Promise<number | null> =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [cli, "build", "--progress", "plain", "--cache-dir", cache, dir], { stdio: "ignore" });
+        child.on("close", resolve);
+      });
+    expect(await Promise.all([once(), once()])).toEqual([0, 0]);
+    // The cache mount outlives both builds: the step's own log says how often it ran.
+    const [mount] = readdirSync(join(cache, "mounts"));
+    expect(readFileSync(join(cache, "mounts", mount as string, "log"), "utf8")).toBe("ran\n");
+  }, 30_000);
+
   it("a build killed with SIGKILL halfway is followed by a rebuild that uses its cache", async () => {
     const dir = context({ Dockerfile: "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN echo before > /before\nRUN sleep 30\n" });
     const cache = cacheOf(dir);
