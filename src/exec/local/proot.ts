@@ -80,6 +80,8 @@ function proot(): string {
 
 /** Runs the step; resolves when it exits 0, rejects with StepFailedError otherwise. `onLine` gets its output. */
 export function runStep(step: ProotStep, signal: AbortSignal, onLine: (line: string) => void): Promise<void> {
+  // Cancelled while the step's file system was being prepared: do not start it.
+  if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error("cancelled"));
   const args = [
     "-r", step.rootfs,
     "-w", step.cwd,

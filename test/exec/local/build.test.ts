@@ -7,6 +7,9 @@
  * or without proot and QEMU, these tests are skipped outside CI.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,6 +51,16 @@ function build(dir: string, args: readonly string[]): { status: number | null; e
     .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as Event);
   return { status: result.status, events, stderr: result.stderr };
+}
+
+/** As build(), without blocking this process (a test's own server must keep answering). */
+function buildAsync(dir: string, args: readonly string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, "build", "--progress", "plain", "--cache-dir", cacheOf(dir), ...args, dir], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("close", (status) => resolve({ status, stderr }));
+  });
 }
 
 const started = (events: readonly Event[]): string[] => events.filter((event) => event.event === "start").map((event) => event.vertex);
@@ -181,6 +194,58 @@ describe.skipIf(missing.length > 0)("dfc build --backend local: faults", () => {
     const result = build(dir, []);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/Dockerfile:2:1: error: .*broken\.tar\.xz/);
+  });
+
+  it("Ctrl-C cancels the running step: exit 130, and what finished stays cached", async () => {
+    const dir = context({ Dockerfile: "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN sleep 30\n" });
+    const child = spawn(process.execPath, [cli, "build", "--progress", "json", "--cache-dir", cacheOf(dir), dir], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    await new Promise<void>((resolve) => {
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/"event":"start"[^\n]*RUN sleep 30/.test(stderr)) resolve();
+      });
+    });
+    const interrupted = performance.now();
+    child.kill("SIGINT");
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(code).toBe(130);
+    expect(performance.now() - interrupted).toBeLessThan(10_000);
+    expect(stderr).toContain("build cancelled");
+    writeFileSync(join(dir, "Dockerfile"), "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN true\n");
+    const again = build(dir, []);
+    expect(again.events.find((event) => event.name.includes("ADD rootfs-x64"))?.event).toBe("cached");
+  }, 30_000);
+
+  it("ADD <url> downloads and checks --checksum", async () => {
+    const content = "downloaded tool\n";
+    const server = createServer((request, response) => response.end(request.url === "/tool.txt" ? content : ""));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const sum = `sha256:${createHash("sha256").update(content).digest("hex")}`;
+      const good = context({ Dockerfile: `FROM scratch\nADD --checksum=${sum} http://127.0.0.1:${port}/tool.txt /tool.txt\n` });
+      const files = `${good}.rootfs`;
+      const fetched = await buildAsync(good, ["--output", `type=local,dest=${files}`]);
+      expect(fetched.status, fetched.stderr).toBe(0);
+      expect(readFileSync(join(files, readdirSync(files)[0] as string, "tool.txt"), "utf8")).toBe(content);
+      const bad = context({ Dockerfile: `FROM scratch\nADD --checksum=sha256:${"0".repeat(64)} http://127.0.0.1:${port}/tool.txt /tool.txt\n` });
+      const refused = await buildAsync(bad, []);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/Dockerfile:2:1: error: .*checksum sha256:[0-9a-f]{64} does not match --checksum/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("names the Debian package when QEMU is missing for an emulated step", () => {
+    const dir = context({ Dockerfile: "FROM scratch\nADD rootfs-arm64.tar.xz /\nRUN true\n" });
+    // A PATH with the tools dfc needs but no QEMU.
+    const bin = mkdtempSync(join(tmpdir(), "dfc-bin-"));
+    for (const tool of ["proot", "cp", "mkdir", "xz", "sh"]) symlinkSync(spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim(), join(bin, tool));
+    const result = spawnSync(process.execPath, [cli, "build", "--platform", "linux/arm64", "--progress", "plain", "--cache-dir", cacheOf(dir), dir], { encoding: "utf8", env: { ...process.env, PATH: bin } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("emulating arm64 needs qemu-aarch64-static: install the Debian package qemu-user-static");
   });
 
   it("two builds at once on one cache both succeed, and each step is made once", async () => {
