@@ -18,6 +18,7 @@ export const PLAN_OPTIONS = {
   worker: { type: "string", multiple: true },
   "image-meta": { type: "string" },
   "cost-model": { type: "string" },
+  "build-context": { type: "string", multiple: true },
   file: { type: "string", short: "f" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -33,7 +34,10 @@ export const PLAN_SETTINGS_HELP = `  --platform P[,P…]   target platforms (rep
                       are emulated with QEMU
   --image-meta FILE   JSON: image reference → platforms and config
                       (see README); without it base images are unknown
-  --cost-model FILE   JSON overriding the cost model's weights`;
+  --cost-model FILE   JSON overriding the cost model's weights
+  --build-context NAME=oci-layout://PATH[:TAG]
+                      FROM NAME and --from=NAME take the image from a local
+                      OCI image layout (repeatable; a stage named NAME wins)`;
 
 export const PLAN_OPTIONS_HELP = `${PLAN_SETTINGS_HELP}
   -f, --file FILE     the Dockerfile (or give FILE; - reads standard input)`;
@@ -45,6 +49,7 @@ export interface PlanSettings {
   readonly buildArgs: Map<string, string>;
   readonly targetStage: string | null;
   readonly resolver: ImageResolver | undefined;
+  readonly namedContexts: Map<string, string>;
   readonly costModel: CostModel | undefined;
 }
 
@@ -81,6 +86,18 @@ interface PlanValues {
   worker?: string[];
   "image-meta"?: string;
   "cost-model"?: string;
+  "build-context"?: string[];
+}
+
+/** `NAME=oci-layout://PATH[:TAG]` → NAME → `PATH[:TAG]`; the other kinds of BuildKit's named contexts are not supported. */
+function namedContextsOption(values: readonly string[] | undefined): Map<string, string> {
+  const contexts = new Map<string, string>();
+  for (const value of values ?? []) {
+    const match = /^([^=]+)=oci-layout:\/\/(.+)$/.exec(value);
+    if (match === null) throw new UsageError(`--build-context must be NAME=oci-layout://PATH[:TAG] (got "${value}"); other kinds of named context are not supported`);
+    contexts.set(match[1] as string, match[2] as string);
+  }
+  return contexts;
 }
 
 export async function planSettings(values: PlanValues): Promise<PlanSettings> {
@@ -129,6 +146,7 @@ export async function planSettings(values: PlanValues): Promise<PlanSettings> {
     buildArgs,
     targetStage: values.target ?? null,
     resolver,
+    namedContexts: namedContextsOption(values["build-context"]),
     costModel,
   };
 }

@@ -7,7 +7,7 @@
  * All targets add their vertices to one BuildGraph, so work that does not
  * depend on the target gets the same digest and is one vertex.
  */
-import type { Digest } from "../graph/ir.js";
+import type { Digest, SourceSpec } from "../graph/ir.js";
 import type { BuildGraph } from "../graph/graph.js";
 import { formatPlatform, parsePlatform, PlatformParseError, samePlatform, type Platform } from "../platform/index.js";
 import { instructionsOf, type Dockerfile } from "../syntax/ast.js";
@@ -33,6 +33,12 @@ export interface CompileOptions {
   /** `--target`: a stage name; the last stage by default. */
   readonly targetStage?: string | null;
   readonly resolver?: ImageResolver;
+  /**
+   * `--build-context NAME=oci-layout://PATH[:TAG]`: names that FROM and
+   * --from take from a local OCI image layout instead of a registry (a
+   * stage of the same name still wins).
+   */
+  readonly namedContexts?: ReadonlyMap<string, string>;
   /** Shared by all targets of a plan. */
   readonly graph: BuildGraph;
   /** Told about every command as it is dispatched (the linter's view of the compile). */
@@ -187,13 +193,18 @@ class StageCompiler {
       const platform = flagPlatform ?? this.platform;
       platformSource = flagPlatform === null ? "target" : "flag";
       pinnedToBuild = flagPlatform !== null && samePlatform(flagPlatform, this.options.buildPlatform);
+      const layout = this.options.namedContexts?.get(baseName);
       if (baseName.toLowerCase() === "scratch") {
         state = stateFromConfig(null, platform, EMPTY_CONFIG, true);
         base = { kind: "scratch" };
+      } else if (layout !== undefined) {
+        const root = this.imageSource({ ref: layout, type: "oci-layout" }, platform, stage, `FROM oci-layout://${layout}`, from.source.range, 1);
+        state = stateFromConfig(root, platform, EMPTY_CONFIG, false);
+        base = { kind: "image", ref: `oci-layout://${layout}`, known: false, available: true };
       } else {
         const ref = this.imageRef(baseName, from.image.range);
         const lookup = this.resolver.lookup(ref, platform);
-        const root = this.imageSource(ref, platform, stage, `FROM ${ref}`, from.source.range, 1);
+        const root = this.imageSource({ ref, type: "image" }, platform, stage, `FROM ${ref}`, from.source.range, 1);
         state = stateFromConfig(root, platform, lookup.status === "known" ? lookup.config : EMPTY_CONFIG, lookup.status === "known");
         base = { kind: "image", ref, known: lookup.status !== "unknown", available: lookup.status !== "unavailable" };
       }
@@ -228,7 +239,7 @@ class StageCompiler {
   validateAll(): void {
     for (const stage of this.stages) {
       const { baseName, baseStage } = this.baseOf(stage);
-      if (baseStage === undefined && baseName.toLowerCase() !== "scratch") this.imageRef(baseName, stage.from.image.range);
+      if (baseStage === undefined && baseName.toLowerCase() !== "scratch" && this.options.namedContexts?.has(baseName) !== true) this.imageRef(baseName, stage.from.image.range);
       for (const command of stage.commands) {
         if (command.kind !== "COPY" || command.from === null || !/^[0-9]+$/.test(command.from.value)) continue;
         const index = Number(command.from.value);
@@ -273,9 +284,9 @@ class StageCompiler {
     return normalizeImageRef(name);
   }
 
-  private imageSource(ref: string, platform: Platform, stage: StageDefinition, what: string, location: Range, step: number): Digest {
+  private imageSource(source: Extract<SourceSpec, { type: "image" | "oci-layout" }>, platform: Platform, stage: StageDefinition, what: string, location: Range, step: number): Digest {
     const id = this.graph.add(
-      { kind: "source", platform: formatPlatform(platform), source: { ref, type: "image" } },
+      { kind: "source", platform: formatPlatform(platform), source },
       [],
       { name: `[${stageLabel(stage)} ${step}/${stage.commands.length + 1}] ${what}`, stage: stageLabel(stage), location },
     );
@@ -352,8 +363,10 @@ class StageCompiler {
     if (/^[0-9]+$/.test(reference)) {
       throw new CompileError(`stage index ${reference} is out of range (the Dockerfile has ${this.stages.length} stages)`, range);
     }
+    const layout = this.options.namedContexts?.get(reference);
+    if (layout !== undefined) return this.imageSource({ ref: layout, type: "oci-layout" }, this.platform, current, `load oci-layout://${layout}`, range, 1);
     const ref = this.imageRef(reference, range);
-    return this.imageSource(ref, this.platform, current, `load ${ref}`, range, 1);
+    return this.imageSource({ ref, type: "image" }, this.platform, current, `load ${ref}`, range, 1);
   }
 
   private context(): Digest {

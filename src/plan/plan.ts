@@ -23,6 +23,8 @@ export interface PlanOptions {
   readonly buildArgs?: ReadonlyMap<string, string>;
   readonly targetStage?: string | null;
   readonly resolver?: ImageResolver;
+  /** `--build-context NAME=oci-layout://…` (see CompileOptions). */
+  readonly namedContexts?: ReadonlyMap<string, string>;
   readonly costModel?: CostModel;
 }
 
@@ -85,6 +87,7 @@ export function planBuild(dockerfile: Dockerfile, options: PlanOptions): Plan {
       buildArgs: options.buildArgs,
       targetStage: options.targetStage,
       resolver: options.resolver,
+      namedContexts: options.namedContexts,
       graph,
     }),
   );

@@ -28,6 +28,7 @@ import { applyFileActions } from "./file-ops.js";
 import { applyLayer } from "./layers.js";
 import { resolveInRoot } from "./paths.js";
 import { emulatorFor, runStep } from "./proot.js";
+import { layoutImage } from "./oci-source.js";
 import { pullImage } from "./registry.js";
 import { resolveUser } from "./users.js";
 
@@ -88,6 +89,10 @@ export class LocalBackend implements Backend {
         this.contextSources.add(vertex.id);
         digest.update(await contextDigest(this.options.context, this.options.dockerignore));
       }
+      // A layout's tag can be moved: the manifest it names now is what counts.
+      if (vertex.kind === "source" && vertex.source.type === "oci-layout" && vertex.platform !== null) {
+        digest.update(layoutImage(vertex.source.ref, parsePlatform(vertex.platform)).manifestDigest);
+      }
       key = digest.digest("hex");
       this.keys.set(vertex.id, key);
     }
@@ -139,9 +144,13 @@ export class LocalBackend implements Backend {
       }
       case "http":
         return download(source, dir, signal);
+      case "oci-layout": {
+        if (platform === null) throw new Error(`oci-layout ${source.ref} has no platform`);
+        for (const layer of layoutImage(source.ref, parsePlatform(platform)).layers) await applyLayer(layer.file, layer.mediaType, dir);
+        return;
+      }
       case "git":
-      case "oci-layout":
-        throw new UnsupportedStepError(`the local backend cannot fetch ${source.type} sources yet`);
+        throw new UnsupportedStepError("the local backend cannot fetch git sources yet");
     }
   }
 

@@ -108,6 +108,21 @@ describe.skipIf(missing.length > 0)("dfc build --backend local", () => {
     expect(new Set(index.manifests.map((manifest) => manifest.digest)).size).toBe(1);
   });
 
+  it("takes a base image from a local OCI layout (--build-context NAME=oci-layout://DIR)", () => {
+    const base = context({ Dockerfile: "FROM scratch\nIFARCH amd64\nADD rootfs-x64.tar.xz /\nENDIFARCH\nIFARCH arm64\nADD rootfs-arm64.tar.xz /\nENDIFARCH\n" });
+    const layout = `${base}.layout`;
+    expect(build(base, ["--platform", "linux/amd64,linux/arm64", "--output", `type=oci,dest=${layout}`]).status).toBe(0);
+    const app = context({ Dockerfile: "FROM base\nRUN uname -m > /etc/built-on\n" });
+    const files = `${app}.rootfs`;
+    const built = build(app, ["--platform", "linux/amd64,linux/arm64", "--build-context", `base=oci-layout://${layout}`, "--output", `type=local,dest=${files}`]);
+    expect(built.status, built.stderr).toBe(0);
+    expect(readFileSync(join(files, "linux_amd64", "etc", "built-on"), "utf8")).toBe("x86_64\n");
+    expect(readFileSync(join(files, "linux_arm64", "etc", "built-on"), "utf8")).toBe("aarch64\n");
+    const missingLayout = build(app, ["--build-context", `base=oci-layout://${app}.nowhere`]);
+    expect(missingLayout.status).toBe(1);
+    expect(missingLayout.stderr).toContain("cannot read the OCI layout index");
+  });
+
   it("runs each shared step once for three targets, and nothing the second time", () => {
     const dir = context({
       Dockerfile: [
