@@ -17,6 +17,7 @@ import { dirname, join, posix, relative, resolve, sep } from "node:path";
 import { DockerIgnore } from "../../compile/dockerignore.js";
 import type { FileAction } from "../../graph/ir.js";
 import { excluding, nameOrder, walkTree, type TreeFilter } from "./context.js";
+import { lstatOrNull } from "./lstat.js";
 import { resolveInRoot } from "./paths.js";
 import { lookupGroup, lookupUser } from "./users.js";
 
@@ -89,16 +90,6 @@ function modeOf(chmod: string | null): number | null {
   if (chmod === null) return null;
   if (!/^0*[0-7]{1,4}$/.test(chmod)) throw new Error(`--chmod=${chmod}: only octal modes are supported`);
   return Number.parseInt(chmod, 8);
-}
-
-async function lstatOrNull(host: string): Promise<Stats | null> {
-  try {
-    return await lstat(host);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return null;
-    throw error;
-  }
 }
 
 /** The path inside `root` of a host path under it, for messages. */

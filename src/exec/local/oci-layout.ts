@@ -6,13 +6,14 @@
  * named by platform key (`linux_arm64`).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream, type Stats } from "node:fs";
-import { lstat, mkdir, readdir, rename, rm, utimes, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdir, readdir, rename, rm, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ImageConfig } from "../../compile/image-config.js";
 import { formatPlatform, platformKey, type Platform } from "../../platform/index.js";
 import { tarDirectory, writeLayer } from "./archive.js";
+import { lstatOrNull } from "./lstat.js";
 
 export interface OciImage {
   /** What the image was built as: its config's os, architecture and variant. */
@@ -219,13 +220,4 @@ async function pinTimes(root: string): Promise<void> {
   const blobs = join(root, "blobs", "sha256");
   const paths = [...(await readdir(blobs)).map((name) => join(blobs, name)), blobs, dirname(blobs), join(root, "index.json"), join(root, "oci-layout")];
   for (const path of paths) await utimes(path, epoch, epoch);
-}
-
-async function lstatOrNull(path: string): Promise<Stats | null> {
-  try {
-    return await lstat(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
 }

@@ -7,10 +7,31 @@
  */
 import { lstatSync, readlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { isMissing } from "./lstat.js";
 
 /** A path that would climb above the root it is resolved in. */
 export class PathEscapeError extends Error {
   override readonly name = "PathEscapeError";
+
+  constructor(
+    /** The path, as it was given. */
+    readonly path: string,
+    /** What it would climb out of. */
+    root: string,
+  ) {
+    super(`${path} points outside ${root}`);
+  }
+}
+
+export interface ResolveOptions {
+  /** Follow a symlink in the last component too. */
+  readonly followFinal?: boolean;
+  /**
+   * Let a `..` at the root stay at the root, as the kernel does in a chroot,
+   * instead of refusing it. For unpacking archives and layers: their
+   * symlinks are meant to be resolved inside the container they make.
+   */
+  readonly stopAtRoot?: boolean;
 }
 
 /** Linux's limit on symlinks followed in one resolution (as continuity's RootPath). */
@@ -26,12 +47,12 @@ const MAX_LINKS = 255;
  * the result may name a file still to be created.
  *
  * Throws {@link PathEscapeError} when a `..` (in `path` or in a symlink's
- * target) would climb above `root`: a chroot would stop at its root, but
- * such a path names something outside the tree, as `COPY ../secret` does,
- * and is refused rather than quietly read from elsewhere. Throws an `ELOOP`
- * error after too many symlinks.
+ * target) would climb above `root`, unless `stopAtRoot`: a chroot would
+ * stop at its root, but such a path names something outside the tree, as
+ * `COPY ../secret` does, and is refused rather than quietly read from
+ * elsewhere. Throws an `ELOOP` error after too many symlinks.
  */
-export function resolveInRoot(root: string, path: string, options: { readonly followFinal?: boolean } = {}): string {
+export function resolveInRoot(root: string, path: string, options: ResolveOptions = {}): string {
   const base = resolve(root);
   const resolved: string[] = [];
   const pending = path.split("/");
@@ -40,7 +61,7 @@ export function resolveInRoot(root: string, path: string, options: { readonly fo
     const part = pending.shift() as string;
     if (part === "" || part === ".") continue;
     if (part === "..") {
-      if (resolved.length === 0) throw new PathEscapeError(`${path} points outside ${base}`);
+      if (resolved.length === 0 && options.stopAtRoot !== true) throw new PathEscapeError(path, base);
       resolved.pop();
       continue;
     }
@@ -61,8 +82,7 @@ function linkTarget(host: string): string | null {
   try {
     return lstatSync(host).isSymbolicLink() ? readlinkSync(host) : null;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return null;
+    if (isMissing(error)) return null;
     throw error;
   }
 }

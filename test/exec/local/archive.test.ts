@@ -1,31 +1,20 @@
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, linkSync, chmodSync, writeFileSync, utimesSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, linkSync, chmodSync, writeFileSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { create as createTar, Header, type HeaderData } from "tar";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ArchiveError, extractArchive, writeLayer } from "../../../src/exec/local/archive.js";
+import { removeTempDirs, tempDir } from "./helpers.js";
 
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), "dfc-archive-"));
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-let counter = 0;
-function freshDir(name: string): string {
-  const dir = join(scratch, `${name}-${++counter}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+afterAll(removeTempDirs);
 
 const BIG = randomBytes(1024 * 1024 + 17);
 
 /** A tree with every kind of member ADD has to keep. */
 function makeTree(): string {
-  const root = freshDir("tree");
+  const root = tempDir("tree");
   writeFileSync(join(root, "hello.txt"), "hello\n");
   mkdirSync(join(root, "bin"));
   writeFileSync(join(root, "bin/run.sh"), "#!/bin/sh\necho hi\n");
@@ -57,7 +46,7 @@ function expectSameTree(source: string, copy: string): void {
 }
 
 function plainTarOf(root: string): string {
-  const file = join(freshDir("archives"), "tree.tar");
+  const file = join(tempDir("archives"), "tree.tar");
   createTar({ cwd: root, file, sync: true }, ["."]);
   return file;
 }
@@ -94,7 +83,7 @@ function rawTar(members: readonly RawMember[]): Buffer {
 
 /** A destination with a sibling directory that nothing may touch. */
 function sandbox(): { dest: string; outside: string } {
-  const root = freshDir("sandbox");
+  const root = tempDir("sandbox");
   const dest = join(root, "dest");
   const outside = join(root, "outside");
   mkdirSync(dest);
@@ -104,7 +93,7 @@ function sandbox(): { dest: string; outside: string } {
 }
 
 function writeArchive(data: Buffer, name = "evil.tar"): string {
-  const file = join(freshDir("archives"), name);
+  const file = join(tempDir("archives"), name);
   writeFileSync(file, data);
   return file;
 }
@@ -118,7 +107,7 @@ describe("extractArchive", () => {
   ])("unpacks a %s archive with modes, links, times and hard links", async (_, compress) => {
     const source = makeTree();
     const archive = compress(plainTarOf(source));
-    const dest = freshDir("dest");
+    const dest = tempDir("dest");
     await expect(extractArchive(archive, dest)).resolves.toBe(true);
     expectSameTree(source, dest);
   });
@@ -126,14 +115,14 @@ describe("extractArchive", () => {
   // zstd is beyond what CI installs (.ci/run), so this one is skipped without the tool.
   it.runIf(spawnSync("zstd", ["--version"]).error === undefined)("unpacks a zstd archive", async () => {
     const source = makeTree();
-    const dest = freshDir("dest");
+    const dest = tempDir("dest");
     await expect(extractArchive(compressWith("zstd", plainTarOf(source), ".zst"), dest)).resolves.toBe(true);
     expectSameTree(source, dest);
   });
 
   it("recognises an archive by its content, not its name", async () => {
     const archive = writeArchive(gzipSync(readFileSync(plainTarOf(makeTree()))), "data.txt");
-    const dest = freshDir("dest");
+    const dest = tempDir("dest");
     await expect(extractArchive(archive, dest)).resolves.toBe(true);
     expect(readFileSync(join(dest, "hello.txt"), "utf8")).toBe("hello\n");
   });
@@ -145,7 +134,7 @@ describe("extractArchive", () => {
     ["an empty tar (only end-of-archive blocks)", Buffer.alloc(1024)],
   ])("returns false and writes nothing for %s", async (_, data) => {
     const file = writeArchive(data, "archive.tar.gz");
-    const dest = freshDir("dest");
+    const dest = tempDir("dest");
     await expect(extractArchive(file, dest)).resolves.toBe(false);
     expect(readdirSync(dest)).toEqual([]);
   });
@@ -217,18 +206,18 @@ describe("extractArchive", () => {
 
   it("throws ArchiveError for corrupt xz data", async () => {
     const file = writeArchive(Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), randomBytes(4096)]), "rootfs.tar.xz");
-    await expect(extractArchive(file, freshDir("dest"))).rejects.toThrow(/^rootfs\.tar\.xz: corrupt xz data/);
+    await expect(extractArchive(file, tempDir("dest"))).rejects.toThrow(/^rootfs\.tar\.xz: corrupt xz data/);
   });
 
   it("throws ArchiveError for corrupt bzip2 data", async () => {
     const file = writeArchive(Buffer.concat([Buffer.from("BZh9"), randomBytes(4096)]), "rootfs.tar.bz2");
-    await expect(extractArchive(file, freshDir("dest"))).rejects.toThrow(/^rootfs\.tar\.bz2: corrupt bzip2 data/);
+    await expect(extractArchive(file, tempDir("dest"))).rejects.toThrow(/^rootfs\.tar\.bz2: corrupt bzip2 data/);
   });
 
   it("throws ArchiveError for a truncated gzip stream and removes the half-written member", async () => {
     const compressed = gzipSync(readFileSync(plainTarOf(makeTree())));
     const file = writeArchive(compressed.subarray(0, Math.floor(compressed.length / 2)), "rootfs.tar.gz");
-    const dest = freshDir("dest");
+    const dest = tempDir("dest");
     const error = await extractArchive(file, dest).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ArchiveError);
     expect((error as Error).message).toMatch(/^rootfs\.tar\.gz: corrupt gzip data/);
@@ -239,15 +228,15 @@ describe("extractArchive", () => {
   it("throws ArchiveError for a truncated plain tar", async () => {
     const tar = readFileSync(plainTarOf(makeTree()));
     const file = writeArchive(tar.subarray(0, 512 * 40), "rootfs.tar");
-    await expect(extractArchive(file, freshDir("dest"))).rejects.toThrow(/^rootfs\.tar: corrupt tar data \(Truncated input/);
+    await expect(extractArchive(file, tempDir("dest"))).rejects.toThrow(/^rootfs\.tar: corrupt tar data \(Truncated input/);
   });
 
   it("names the Debian package when the decompressor is missing", async () => {
     const file = writeArchive(Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), randomBytes(600)]), "rootfs.tar.xz");
     const path = process.env.PATH;
-    process.env.PATH = freshDir("empty-path");
+    process.env.PATH = tempDir("empty-path");
     try {
-      await expect(extractArchive(file, freshDir("dest"))).rejects.toThrow(/"xz" is not installed \(Debian package xz-utils\)/);
+      await expect(extractArchive(file, tempDir("dest"))).rejects.toThrow(/"xz" is not installed \(Debian package xz-utils\)/);
     } finally {
       process.env.PATH = path;
     }
@@ -269,7 +258,7 @@ function tarMembers(tar: Buffer): { header: Header; offset: number }[] {
 describe("writeLayer", () => {
   it("writes the same blob twice for the same tree, with digests of the blob and of the tar", async () => {
     const tree = makeTree();
-    const out = freshDir("layers");
+    const out = tempDir("layers");
     const first = await writeLayer(tree, join(out, "first.tar.gz"));
     const second = await writeLayer(tree, join(out, "second.tar.gz"));
     expect(second).toEqual(first);
@@ -285,7 +274,7 @@ describe("writeLayer", () => {
 
   it("records relative, sorted names with directories and nothing that varies between writes", async () => {
     const tree = makeTree();
-    const file = join(freshDir("layers"), "layer.tar.gz");
+    const file = join(tempDir("layers"), "layer.tar.gz");
     await writeLayer(tree, file);
     const members = tarMembers(gunzipSync(readFileSync(file))).map(({ header }) => header);
     expect(members.map((header) => header.path)).toEqual([
@@ -314,27 +303,27 @@ describe("writeLayer", () => {
   });
 
   it("uses a PAX record only for a name that does not fit the header, and it round-trips", async () => {
-    const tree = freshDir("tree");
+    const tree = tempDir("tree");
     // The directory fits the ustar name and prefix fields; the file name does not.
     const longName = `${"d".repeat(60)}/${"f".repeat(120)}.txt`;
     mkdirSync(join(tree, "d".repeat(60)));
     writeFileSync(join(tree, longName), "long");
     writeFileSync(join(tree, "short.txt"), "short");
-    const file = join(freshDir("layers"), "layer.tar.gz");
+    const file = join(tempDir("layers"), "layer.tar.gz");
     await writeLayer(tree, file);
     const types = tarMembers(gunzipSync(readFileSync(file))).map(({ header }) => header.type);
     expect(types.filter((type) => type === "ExtendedHeader")).toHaveLength(1);
 
-    const dest = freshDir("dest");
+    const dest = tempDir("dest");
     await expect(extractArchive(file, dest)).resolves.toBe(true);
     expect(readFileSync(join(dest, longName), "utf8")).toBe("long");
   });
 
   it("round-trips through extractArchive", async () => {
     const tree = makeTree();
-    const file = join(freshDir("layers"), "layer.tar.gz");
+    const file = join(tempDir("layers"), "layer.tar.gz");
     await writeLayer(tree, file);
-    const dest = freshDir("dest");
+    const dest = tempDir("dest");
     await expect(extractArchive(file, dest)).resolves.toBe(true);
     expectSameTree(tree, dest);
   });

@@ -1,37 +1,11 @@
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { chmodSync, chownSync, lstatSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DockerIgnore, readDockerIgnore } from "../../../src/compile/dockerignore.js";
 import { contextDigest, copyContext } from "../../../src/exec/local/context.js";
+import { listTree, removeTempDirs, tempDir, writeTree } from "./helpers.js";
 
 const asRoot = process.getuid?.() === 0;
-const scratch: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "dfc-context-"));
-  scratch.push(dir);
-  return dir;
-}
-
-/** Writes `files` (path → content) under `root`, making directories as needed. */
-function writeTree(root: string, files: Record<string, string>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-}
-
-/** Every path under `root`, `/`-separated, sorted; directories end with `/`. */
-function listTree(root: string, dir = ""): string[] {
-  return readdirSync(join(root, dir), { withFileTypes: true })
-    .flatMap((entry) => {
-      const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
-      return entry.isDirectory() ? [`${path}/`, ...listTree(root, path)] : [path];
-    })
-    .sort();
-}
-
 const ignore = (...lines: string[]): DockerIgnore => {
   const parsed = DockerIgnore.parse(lines);
   if (parsed === null) throw new Error("bad patterns");
@@ -41,7 +15,7 @@ const ignore = (...lines: string[]): DockerIgnore => {
 let context: string;
 
 beforeEach(() => {
-  context = tempDir();
+  context = tempDir("context");
   writeTree(context, {
     "Dockerfile": "FROM scratch\n",
     "src/main.go": "package main\n",
@@ -57,7 +31,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 describe("copyContext", () => {
@@ -66,7 +40,7 @@ describe("copyContext", () => {
     chmodSync(join(context, "docs"), 0o750);
     symlinkSync("/etc/passwd", join(context, "outside"));
     symlinkSync("../Dockerfile", join(context, "src/df"));
-    const dest = tempDir();
+    const dest = tempDir("context");
     await copyContext(context, null, dest);
     expect(listTree(dest)).toEqual(listTree(context));
     expect(statSync(join(dest, "src/main.go")).mode & 0o7777).toBe(0o751);
@@ -80,7 +54,7 @@ describe("copyContext", () => {
 
   it("fills read-only directories", async () => {
     chmodSync(join(context, "src/util"), 0o555);
-    const dest = tempDir();
+    const dest = tempDir("context");
     await copyContext(context, null, dest);
     expect(readFileSync(join(dest, "src/util/strings.go"), "utf8")).toBe("package util\n");
     expect(statSync(join(dest, "src/util")).mode & 0o7777).toBe(0o555);
@@ -88,7 +62,7 @@ describe("copyContext", () => {
 
   it.runIf(asRoot)("gives every entry to root, as BuildKit's file sync does", async () => {
     chownSync(join(context, "src/main.go"), 1234, 5678);
-    const dest = tempDir();
+    const dest = tempDir("context");
     await copyContext(context, null, dest);
     const { uid, gid } = lstatSync(join(dest, "src/main.go"));
     expect({ uid, gid }).toEqual({ uid: 0, gid: 0 });
@@ -100,7 +74,7 @@ describe("copyContext", () => {
   });
 
   it("leaves out what .dockerignore excludes, and re-includes exceptions", async () => {
-    const dest = tempDir();
+    const dest = tempDir("context");
     await copyContext(context, ignore("node_modules", "*.log", "!keep.log", "docs", "!docs/README.md"), dest);
     expect(listTree(dest)).toEqual([
       "Dockerfile",
@@ -119,13 +93,13 @@ describe("copyContext", () => {
   });
 
   it("enters an excluded directory for an exception with a wildcard, keeping only the directories it needs", async () => {
-    const dest = tempDir();
+    const dest = tempDir("context");
     await copyContext(context, ignore("build", "node_modules", "!**/*.keep"), dest);
     expect(listTree(dest).filter((path) => path.startsWith("build") || path.startsWith("node_modules"))).toEqual(["build/", "build/deep/", "build/deep/x.keep"]);
   });
 
   it("skips an excluded directory whole when no exception can reach into it", async () => {
-    const dest = tempDir();
+    const dest = tempDir("context");
     await copyContext(context, ignore("*", "!src"), dest);
     expect(listTree(dest)).toEqual(["src/", "src/main.go", "src/util/", "src/util/strings.go"]);
   });
@@ -139,7 +113,7 @@ describe("contextDigest", () => {
   });
 
   it("depends on what is in the tree, not on where it is or the order files were made in", async () => {
-    const other = tempDir();
+    const other = tempDir("context");
     const files = Object.fromEntries(listTree(context).filter((path) => !path.endsWith("/")).map((path) => [path, readFileSync(join(context, path), "utf8")]));
     writeTree(other, Object.fromEntries(Object.entries(files).reverse()));
     expect(await contextDigest(other, null)).toBe(await contextDigest(context, null));
@@ -178,7 +152,7 @@ describe("contextDigest", () => {
   it("is the digest of the copy: copyContext sends exactly what contextDigest covers", async () => {
     const patterns = ignore("node_modules", "*.log", "!keep.log", "docs", "!docs/README.md");
     symlinkSync("src/main.go", join(context, "main"));
-    const dest = tempDir();
+    const dest = tempDir("context");
     await copyContext(context, patterns, dest);
     expect(await contextDigest(dest, null)).toBe(await contextDigest(context, patterns));
     expect(await contextDigest(dest, null)).not.toBe(await contextDigest(context, null));
@@ -187,7 +161,7 @@ describe("contextDigest", () => {
 
 describe("readDockerIgnore", () => {
   it("prefers <Dockerfile>.dockerignore beside the Dockerfile over .dockerignore in the context", () => {
-    const files = tempDir();
+    const files = tempDir("context");
     writeTree(context, { ".dockerignore": "from-context\n" });
     writeTree(files, { "app.Dockerfile": "FROM scratch\n", "app.Dockerfile.dockerignore": "# comment\nfrom-dockerfile\r\n" });
     expect(readDockerIgnore(join(files, "app.Dockerfile"), context)).toEqual(["# comment", "from-dockerfile", ""]);

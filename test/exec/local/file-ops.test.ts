@@ -1,37 +1,12 @@
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { applyFileActions, type FileOpsOptions } from "../../../src/exec/local/file-ops.js";
 import { PathEscapeError } from "../../../src/exec/local/paths.js";
 import type { FileAction } from "../../../src/graph/ir.js";
+import { listTree, removeTempDirs, tempDir, writeTree } from "./helpers.js";
 
 const asRoot = process.getuid?.() === 0;
-const scratch: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "dfc-fileops-"));
-  scratch.push(dir);
-  return dir;
-}
-
-function writeTree(root: string, files: Record<string, string>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-}
-
-/** Every path under `root`, `/`-separated, sorted; directories end with `/`. */
-function listTree(root: string, dir = ""): string[] {
-  return readdirSync(join(root, dir), { withFileTypes: true })
-    .flatMap((entry) => {
-      const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
-      return entry.isDirectory() ? [`${path}/`, ...listTree(root, path)] : [path];
-    })
-    .sort();
-}
-
 type CopyAction = Extract<FileAction, { action: "copy" }>;
 
 /** A copy action as dfc compiles COPY: wildcards allowed, symlinks followed, destination created. */
@@ -65,8 +40,8 @@ const ownerOf = (path: string): string => {
 };
 
 beforeEach(() => {
-  target = tempDir();
-  input = tempDir();
+  target = tempDir("fileops");
+  input = tempDir("fileops");
   writeTree(input, {
     "a.txt": "a",
     "b.txt": "b",
@@ -78,7 +53,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 describe("copy: sources and destinations", () => {
@@ -307,7 +282,7 @@ describe("copy: escapes", () => {
   });
 
   it("never writes through a symlink out of the target", async () => {
-    const outside = tempDir();
+    const outside = tempDir("fileops");
     symlinkSync(outside, join(target, "abs-out"));
     symlinkSync("../../../../../..", join(target, "rel-out"));
     await expect(apply([copy("a.txt", "/rel-out/a.txt")])).rejects.toThrow(PathEscapeError);

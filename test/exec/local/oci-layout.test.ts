@@ -1,27 +1,16 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Header } from "tar";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { EMPTY_CONFIG, type ImageConfig } from "../../../src/compile/image-config.js";
 import { OciLayoutError, ociPlatform, writeOciLayout, type OciImage } from "../../../src/exec/local/oci-layout.js";
 import type { Platform } from "../../../src/platform/index.js";
+import { removeTempDirs, tempDir } from "./helpers.js";
 
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), "dfc-oci-"));
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-let counter = 0;
-function freshDir(name: string): string {
-  const dir = join(scratch, `${name}-${++counter}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+afterAll(removeTempDirs);
 
 const AMD64: Platform = { os: "linux", architecture: "amd64" };
 const ARM_V5: Platform = { os: "linux", architecture: "arm", variant: "v5" };
@@ -29,7 +18,7 @@ const ARM_V6: Platform = { os: "linux", architecture: "arm", variant: "v6" };
 const ARM_V7: Platform = { os: "linux", architecture: "arm", variant: "v7" };
 
 function rootfs(files: Record<string, string>): string {
-  const root = freshDir("rootfs");
+  const root = tempDir("rootfs");
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, ".."), { recursive: true });
     writeFileSync(join(root, path), content);
@@ -110,7 +99,7 @@ function validatorAvailable(command: string): boolean {
 
 describe("writeOciLayout", () => {
   it("lists each manifest once per published platform, with content-addressed blobs", async () => {
-    const dir = join(freshDir("out"), "layout");
+    const dir = join(tempDir("out"), "layout");
     await writeOciLayout({ kind: "dir", path: dir }, twoImages());
     const layout = readLayout(dir);
 
@@ -163,7 +152,7 @@ describe("writeOciLayout", () => {
   });
 
   it("writes an image without layers for an empty rootfs, keeping SHELL and ONBUILD", async () => {
-    const dir = join(freshDir("out"), "layout");
+    const dir = join(tempDir("out"), "layout");
     const config = { ...EMPTY_CONFIG, shell: ["/bin/bash", "-c"], onbuild: ["RUN make"] };
     await writeOciLayout({ kind: "dir", path: dir }, [{ platform: AMD64, publishedAs: [AMD64], rootfs: null, config }]);
     const layout = readLayout(dir);
@@ -175,7 +164,7 @@ describe("writeOciLayout", () => {
   });
 
   it("writes the layout as a tar, the same bytes each time", async () => {
-    const out = freshDir("out");
+    const out = tempDir("out");
     const images = twoImages();
     await writeOciLayout({ kind: "tar", path: join(out, "first.tar") }, images);
     await writeOciLayout({ kind: "tar", path: join(out, "second.tar") }, images);
@@ -193,7 +182,7 @@ describe("writeOciLayout", () => {
   });
 
   it("replaces an existing layout and leaves nothing beside it", async () => {
-    const out = freshDir("out");
+    const out = tempDir("out");
     const dir = join(out, "layout");
     await writeOciLayout({ kind: "dir", path: dir }, twoImages());
     await writeOciLayout({ kind: "dir", path: dir }, [{ platform: AMD64, publishedAs: [AMD64], rootfs: null, config: EMPTY_CONFIG }]);
@@ -202,7 +191,7 @@ describe("writeOciLayout", () => {
   });
 
   it("refuses to replace a non-empty directory that is not a layout", async () => {
-    const out = freshDir("out");
+    const out = tempDir("out");
     const dir = join(out, "important");
     mkdirSync(dir);
     writeFileSync(join(dir, "notes.txt"), "keep me");
@@ -212,14 +201,14 @@ describe("writeOciLayout", () => {
   });
 
   it.each(["dir", "tar"] as const)("leaves no %s and no temporary files when it fails", async (kind) => {
-    const out = freshDir("out");
+    const out = tempDir("out");
     const images = [{ platform: AMD64, publishedAs: [AMD64], rootfs: join(out, "missing-rootfs"), config: EMPTY_CONFIG }];
     await expect(writeOciLayout({ kind, path: join(out, "layout") }, images)).rejects.toThrow(/missing-rootfs/);
     expect(readdirSync(out)).toEqual([]);
   });
 
   it("refuses an image published under no platform, and two images claiming one platform", async () => {
-    const path = join(freshDir("out"), "layout");
+    const path = join(tempDir("out"), "layout");
     const image = { platform: AMD64, publishedAs: [] as Platform[], rootfs: null, config: EMPTY_CONFIG };
     await expect(writeOciLayout({ kind: "dir", path }, [image])).rejects.toThrow(/published under no platform/);
     const twice = [
@@ -242,7 +231,7 @@ describe("writeOciLayout", () => {
 
 describe("the layout, as other OCI tools read it", () => {
   it.runIf(validatorAvailable("umoci"))("passes umoci: listing, and garbage collection finds every blob reachable", async () => {
-    const dir = join(freshDir("out"), "layout");
+    const dir = join(tempDir("out"), "layout");
     await writeOciLayout({ kind: "dir", path: dir }, twoImages());
     const blobsBefore = readdirSync(join(dir, "blobs", "sha256")).sort();
 
@@ -251,7 +240,7 @@ describe("the layout, as other OCI tools read it", () => {
     // Each index entry is tagged with its platform key.
     expect(list.stdout.trim().split("\n").sort()).toEqual(["linux_amd64", "linux_arm_v5", "linux_arm_v6", "linux_arm_v7"]);
 
-    const collected = join(freshDir("out"), "collected");
+    const collected = join(tempDir("out"), "collected");
     cpSync(dir, collected, { recursive: true });
     const gc = run("umoci", ["gc", "--layout", collected]);
     expect(gc.status, gc.stderr).toBe(0);
@@ -259,7 +248,7 @@ describe("the layout, as other OCI tools read it", () => {
   });
 
   it.runIf(validatorAvailable("skopeo"))("passes skopeo: inspecting and copying the image, from a directory and from a tar", async () => {
-    const out = freshDir("out");
+    const out = tempDir("out");
     const images = [twoImages()[0]!];
     await writeOciLayout({ kind: "dir", path: join(out, "layout") }, images);
     await writeOciLayout({ kind: "tar", path: join(out, "layout.tar") }, images);

@@ -64,6 +64,16 @@ describe("resolveInRoot", () => {
     expect(() => resolveInRoot(root, "/a/out/passwd")).toThrow(PathEscapeError);
   });
 
+  it("keeps a climbing .. at the root, as a chroot does, with stopAtRoot", () => {
+    symlinkSync("../../../../etc", join(root, "a/out"));
+    expect(resolveInRoot(root, "/a/out/passwd", { stopAtRoot: true })).toBe(join(root, "etc/passwd"));
+    expect(resolveInRoot(root, "../x", { stopAtRoot: true })).toBe(join(root, "x"));
+  });
+
+  it("names the path that climbs out", () => {
+    expect(() => resolveInRoot(root, "../x")).toThrow(expect.objectContaining({ path: "../x", message: `../x points outside ${root}` }));
+  });
+
   it("follows the final component only when asked", () => {
     symlinkSync("/a/b/file", join(root, "final"));
     expect(resolveInRoot(root, "/final")).toBe(join(root, "final"));
