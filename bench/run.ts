@@ -12,6 +12,7 @@
 import { cpus, totalmem } from "node:os";
 import { collector, sinkValue, type Benchmark, type Json, type Reporter } from "./harness.js";
 import { parseBenchmark } from "./parse.js";
+import { execBenchmark } from "./exec.js";
 import { lintBenchmark } from "./lint.js";
 import { llbBenchmark } from "./llb.js";
 import { planBenchmark } from "./plan.js";
@@ -22,6 +23,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   planBenchmark,
   lintBenchmark,
   llbBenchmark,
+  execBenchmark,
 ];
 
 function usage(): string {
