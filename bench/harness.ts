@@ -116,6 +116,12 @@ export interface MeasureOptions {
   readonly maxReps: number;
   /** … as many as fit in this time per case (estimated from the last warm-up run). */
   readonly budgetMs: number;
+  /**
+   * Collect garbage before every repetition, so that a repetition does not
+   * pay for the garbage of the one before: what one run in a fresh process
+   * (one CLI call) pays, rather than a long-running process.
+   */
+  readonly collectEachRep?: boolean;
 }
 
 function elapsedMs(since: bigint): number {
@@ -167,7 +173,10 @@ export function compare(cases: readonly Case[], options: MeasureOptions): Map<st
     const fit = last > 0 ? Math.floor(options.budgetMs / last) : options.maxReps;
     const reps = Math.min(options.maxReps, Math.max(options.minReps, fit));
     const samples: number[] = [];
-    for (let rep = 0; rep < reps; rep++) samples.push(timeOnce(item.run));
+    for (let rep = 0; rep < reps; rep++) {
+      if (options.collectEachRep === true) collectGarbage();
+      samples.push(timeOnce(item.run));
+    }
     results.set(item.name, statsOf(samples));
   }
   return results;
