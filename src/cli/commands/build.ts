@@ -208,7 +208,8 @@ function liveView(): { progress: LiveProgress; stop: () => void } {
   const started = performance.now();
   let shown = 0;
   const draw = (): void => {
-    const width = process.stderr.columns ?? 100;
+    // Some terminals (and pseudo-terminals without a size) report 0 columns.
+    const width = (process.stderr.columns ?? 0) > 0 ? process.stderr.columns : 100;
     const live = progress.live((performance.now() - started) / 1000, width);
     const text = [...progress.takeFinished(), ...live].map((line) => `${line}\x1b[K\n`).join("");
     process.stderr.write(`${shown > 0 ? `\x1b[${shown}A` : ""}${text}\x1b[J`);
