@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, type Stats } from "node:fs";
 import { chmod, copyFile, lchown, lstat, mkdir, readdir, readlink, symlink } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { join, posix, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { DockerIgnore } from "../../compile/dockerignore.js";
 
@@ -119,8 +119,10 @@ async function fileDigest(host: string): Promise<string> {
  * context counts.
  */
 export async function contextDigest(contextDir: string, ignore: DockerIgnore | null, sources: readonly string[] | null = null): Promise<string> {
+  const prefixes = sources === null ? null : await literalPrefixes(contextDir, sources);
+  if (sources !== null && prefixes === null) return contextDigest(contextDir, ignore);
   const hash = createHash("sha256");
-  const within = sources === null ? undefined : belowAny(sources.map(literalPrefix));
+  const within = prefixes === null ? undefined : belowAny(prefixes);
   for await (const entry of contextEntries(contextDir, ignore, within)) {
     if (sources !== null && entry.kind === "symlink") return contextDigest(contextDir, ignore);
     const target = entry.kind === "symlink" ? await readlink(entry.host) : null;
@@ -131,11 +133,26 @@ export async function contextDigest(contextDir: string, ignore: DockerIgnore | n
   return `sha256:${hash.digest("hex")}`;
 }
 
-/** `a/b*`/c → `a`: the directories of a source path before its first wildcard ("" is the whole context). */
-function literalPrefix(source: string): string {
-  const segments = source.split("/").filter((segment) => segment !== "" && segment !== ".");
-  const wild = segments.findIndex((segment) => /[*?[\\]/.test(segment));
-  return (wild === -1 ? segments : segments.slice(0, wild)).join("/");
+/**
+ * The directories of the sources before their first wildcard (`a/b*\/c` →
+ * `a`; "" is the whole context; `..` resolved in the text, as the copy
+ * resolves it), or null when a symlink is on the way to one of them: it may
+ * lead anywhere in the context.
+ */
+async function literalPrefixes(contextDir: string, sources: readonly string[]): Promise<string[] | null> {
+  const prefixes: string[] = [];
+  for (const source of sources) {
+    const segments = posix.normalize(`/${source}`).split("/").filter((segment) => segment !== "");
+    const wild = segments.findIndex((segment) => /[*?[\\]/.test(segment));
+    const literal = wild === -1 ? segments : segments.slice(0, wild);
+    for (let depth = 1; depth <= literal.length; depth++) {
+      const stats = await lstat(join(contextDir, ...literal.slice(0, depth))).catch(() => null);
+      if (stats === null) break;
+      if (stats.isSymbolicLink()) return null;
+    }
+    prefixes.push(literal.join("/"));
+  }
+  return prefixes;
 }
 
 /** Keeps what is at or below one of `prefixes`, enters the directories on the way to them. */

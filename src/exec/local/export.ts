@@ -7,7 +7,7 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Digest } from "../../graph/ir.js";
 import type { Plan } from "../../plan/plan.js";
@@ -56,22 +56,23 @@ export function builtImages(plan: Plan, resultOf: (digest: Digest) => string): O
 
 export async function exportBuild(images: readonly OciImage[], output: OutputSpec): Promise<void> {
   if (output.type === "oci") return writeOciLayout({ kind: output.dest.endsWith(".tar") ? "tar" : "dir", path: output.dest }, images);
-  // Made beside the destination and renamed into place: never half a tree.
-  mkdirSync(dirname(output.dest), { recursive: true });
-  const work = mkdtempSync(join(dirname(output.dest), ".dfc-output-"));
-  try {
-    for (const image of images) {
-      for (const platform of image.publishedAs) {
-        const dir = join(work, platformKey(platform));
-        mkdirSync(dir);
-        if (image.rootfs !== null) await run("cp", ["-a", "--", `${image.rootfs}/.`, `${dir}/`]);
+  // Into the destination, as BuildKit writes it: only the platforms' own
+  // directories are replaced, each made aside and renamed into place, so
+  // nothing else in it is touched and no platform is ever half there.
+  mkdirSync(output.dest, { recursive: true });
+  for (const image of images) {
+    for (const platform of image.publishedAs) {
+      const work = mkdtempSync(join(output.dest, ".dfc-output-"));
+      try {
+        if (image.rootfs !== null) await run("cp", ["-a", "--", `${image.rootfs}/.`, `${work}/`]);
+        const dir = join(output.dest, platformKey(platform));
+        rmSync(dir, { recursive: true, force: true });
+        renameSync(work, dir);
+      } catch (error) {
+        rmSync(work, { recursive: true, force: true });
+        throw error;
       }
     }
-    rmSync(output.dest, { recursive: true, force: true });
-    renameSync(work, output.dest);
-  } catch (error) {
-    rmSync(work, { recursive: true, force: true });
-    throw error;
   }
 }
 

@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -144,6 +144,31 @@ describe.skipIf(missing.length > 0)("dfc build --backend local", () => {
     expect(second.status, second.stderr).toBe(0);
     expect(started(second.events)).toEqual([]);
     expect(second.events.filter((event) => event.event === "cached").length).toBe(first.events.filter((event) => event.event === "done").length);
+  });
+
+  it("re-runs a copy whose source goes through a symlinked directory or .. when the file changes", () => {
+    const dir = context({ Dockerfile: "FROM scratch\nCOPY link/file.txt /a\nCOPY sub/../real/file.txt /b\n" });
+    mkdirSync(join(dir, "real"));
+    mkdirSync(join(dir, "sub"));
+    writeFileSync(join(dir, "real", "file.txt"), "v1\n");
+    symlinkSync("real", join(dir, "link"));
+    expect(build(dir, []).status).toBe(0);
+    writeFileSync(join(dir, "real", "file.txt"), "v2\n");
+    const again = build(dir, []);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.events.filter((event) => event.event === "start").map((event) => event.name)).toEqual(
+      expect.arrayContaining([expect.stringContaining("COPY link/file.txt"), expect.stringContaining("COPY sub/../real/file.txt")]),
+    );
+  });
+
+  it("writes type=local into the destination, keeping what else is there", () => {
+    const dir = context({ Dockerfile: "FROM scratch\nCOPY Dockerfile /copied\n" });
+    const dest = `${dir}.dest`;
+    mkdirSync(dest);
+    writeFileSync(join(dest, "keep.txt"), "mine\n");
+    expect(build(dir, ["--output", `type=local,dest=${dest}`]).status).toBe(0);
+    expect(readdirSync(dest).sort()).toEqual(["keep.txt", "linux_amd64"]);
+    expect(existsSync(join(dest, "linux_amd64", "copied"))).toBe(true);
   });
 
   it("re-runs only what a context change affects", () => {
