@@ -7,7 +7,9 @@ import { LiveProgress } from "../../emit/progress-tty.js";
 import { LocalBackend } from "../../exec/local/backend.js";
 import { defaultCacheDir, SnapshotCache } from "../../exec/local/cache.js";
 import { builtImages, exportBuild, OutputSpecError, parseOutputSpec, pushBuild, type OutputSpec } from "../../exec/local/export.js";
+import { OciLayoutError } from "../../exec/local/oci-layout.js";
 import { StepFailedError } from "../../exec/local/proot.js";
+import { RegistryError } from "../../exec/local/registry.js";
 import type { ProgressEvent } from "../../exec/progress.js";
 import { schedule, type ScheduleResult } from "../../exec/scheduler.js";
 import { simulateBuild } from "../../exec/simulate.js";
@@ -159,8 +161,14 @@ export async function run(argv: string[]): Promise<number> {
   if (ignoreLines !== null && dockerignore === null) throw new UsageError(`the .dockerignore of ${context} has a pattern BuildKit rejects`);
   const mode = progress === "auto" ? (process.stderr.isTTY === true ? "tty" : "plain") : progress;
   const view = mode === "tty" ? liveView() : null;
+  let cache: SnapshotCache;
+  try {
+    cache = new SnapshotCache(cacheDir);
+  } catch (error) {
+    throw new UsageError(`--cache-dir ${cacheDir}: ${(error as Error).message}`);
+  }
   const local = new LocalBackend({
-    cache: new SnapshotCache(cacheDir),
+    cache,
     context,
     dockerignore,
     secrets,
@@ -171,7 +179,9 @@ export async function run(argv: string[]): Promise<number> {
   });
   const cancel = new AbortController();
   const onInterrupt = (): void => cancel.abort(new Error("cancelled"));
-  process.once("SIGINT", onInterrupt);
+  // Ctrl-C, a kill and a closed terminal all end the build the same way: running steps killed, their work removed.
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  for (const signal of signals) process.once(signal, onInterrupt);
   let result: ScheduleResult;
   try {
     result = await schedule(plan.vertices, local, {
@@ -180,7 +190,7 @@ export async function run(argv: string[]): Promise<number> {
       onEvent: view !== null ? (event) => view.progress.event(event) : eventWriter(mode === "json" ? "json" : "plain"),
     });
   } finally {
-    process.removeListener("SIGINT", onInterrupt);
+    for (const signal of signals) process.removeListener(signal, onInterrupt);
     view?.stop();
   }
   if (result.cancelled) {
@@ -190,10 +200,22 @@ export async function run(argv: string[]): Promise<number> {
   const status = reportFailures(result, input);
   if (status !== EXIT_OK) return status;
   const images = builtImages(plan, (digest) => local.resultOf(digest));
-  if (output !== null) await exportBuild(images, output);
-  if (values.push !== undefined) writeErr(`dfc: pushed ${values.push}@${await pushBuild(images, values.push, [])}`);
+  try {
+    if (output !== null) await exportBuild(images, output);
+    if (values.push !== undefined) writeErr(`dfc: pushed ${values.push}@${await pushBuild(images, values.push, [])}`);
+  } catch (error) {
+    return reportOutputError(error);
+  }
   writeErr(`dfc: ${result.executed.length} steps run, ${result.cached.length} cached`);
   return EXIT_OK;
+}
+
+/** A destination or registry that cannot take the result is the user's to fix: its message, no stack trace. */
+function reportOutputError(error: unknown): number {
+  const known = error instanceof OciLayoutError || error instanceof RegistryError || (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string");
+  if (!known) throw error;
+  writeErr(`dfc: the build succeeded, but its result could not be written: ${(error as Error).message}`);
+  return EXIT_FAILURE;
 }
 
 function eventWriter(progress: "plain" | "json" | null): ((event: ProgressEvent) => void) | undefined {

@@ -14,6 +14,7 @@ import { execFile } from "node:child_process";
 import { createHash, hash } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { DockerIgnore } from "../../compile/dockerignore.js";
@@ -30,7 +31,7 @@ import { resolveInRoot } from "./paths.js";
 import { emulatorFor, runStep } from "./proot.js";
 import { layoutImage } from "./oci-source.js";
 import { pullImage } from "./registry.js";
-import { resolveUser } from "./users.js";
+import { homeOf, resolveUser } from "./users.js";
 
 const run = promisify(execFile);
 
@@ -57,6 +58,7 @@ export class LocalBackend implements Backend {
   private readonly results = new Map<Digest, string>();
   /** The vertices that are the build context (their keys cover all of it). */
   private readonly contextSources = new Set<Digest>();
+  private readonly cacheMounts = new CacheMountLocks();
 
   constructor(private readonly options: LocalBackendOptions) {}
 
@@ -207,10 +209,44 @@ export class LocalBackend implements Backend {
       }
       const emulator = planned.mode === "emulated" ? emulatorFor(parsePlatform(vertex.platform).architecture) : null;
       const user = resolveUser(dir, vertex.user);
-      await runStep({ rootfs: dir, args: vertex.args, env, cwd: vertex.cwd, user, binds, emulator }, signal, (line) => this.options.onOutput?.(planned, line));
+      // As runc does for BuildKit: HOME from the user's passwd entry unless the step sets it, and the working directory made if a step removed it.
+      if (!env.some((entry) => entry.startsWith("HOME="))) env.push(`HOME=${homeOf(dir, vertex.user)}`);
+      await mkdir(resolveInRoot(dir, vertex.cwd), { recursive: true });
+      const release = await this.cacheMounts.acquire(vertex.mounts);
+      try {
+        await runStep({ rootfs: dir, args: vertex.args, env, cwd: vertex.cwd, user, binds, emulator }, signal, (line) => this.options.onOutput?.(planned, line));
+      } finally {
+        release();
+      }
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
+  }
+}
+
+/**
+ * `RUN --mount=type=cache,sharing=locked`: steps of this build that use
+ * the same cache id wait for each other (the usual apt pattern, run for
+ * several platforms at once). `shared` needs no lock; `private` is treated
+ * as `locked` (one user at a time instead of a copy per user).
+ */
+class CacheMountLocks {
+  private readonly busy = new Map<string, Promise<void>>();
+
+  async acquire(mounts: ExecContent["mounts"]): Promise<() => void> {
+    const ids = [...new Set(mounts.flatMap((mount) => (mount.type === "cache" && mount.sharing !== "shared" ? [mount.id] : [])))].sort();
+    const releases: (() => void)[] = [];
+    // Taken in sorted order, so two steps that share several ids cannot wait for each other.
+    for (const id of ids) {
+      while (this.busy.has(id)) await this.busy.get(id);
+      let release = (): void => {};
+      this.busy.set(id, new Promise<void>((resolve) => (release = resolve)));
+      releases.push(() => {
+        this.busy.delete(id);
+        release();
+      });
+    }
+    return () => releases.forEach((release) => release());
   }
 }
 

@@ -15,6 +15,7 @@
  * process makes a key it holds the key's lock, so a second build on the same
  * cache waits for that result instead of making it twice or racing it.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -74,7 +75,8 @@ export class SnapshotCache {
         signal?.throwIfAborted();
         renameSync(work, join(this.snapshots, key));
       } catch (error) {
-        rmSync(work, { recursive: true, force: true });
+        // The step's own failure is what the user needs to see, whatever the clean-up meets.
+        removeTree(work);
         throw error;
       }
       return { path: join(this.snapshots, key), made: true };
@@ -106,13 +108,32 @@ export class SnapshotCache {
   private removeAbandoned(): void {
     for (const entry of readdirSync(this.tmp)) {
       const pid = Number(entry.split(".")[1]);
-      if (!isAlive(pid)) rmSync(join(this.tmp, entry), { recursive: true, force: true });
+      if (!isAlive(pid)) removeTree(join(this.tmp, entry));
     }
     for (const entry of readdirSync(this.locks)) {
       const path = join(this.locks, entry);
       // `.<key>.<pid>.<n>` files are locks being written; a key's lock holds its pid.
       const pid = entry.startsWith(".") ? Number(entry.split(".")[2]) : lockHolder(path);
       if (!isAlive(pid)) rmSync(path, { force: true });
+    }
+  }
+}
+
+/**
+ * Removes a result that is being thrown away, as far as it can: a step may
+ * have left directories without write permission, which only stop a
+ * non-root user, so permissions are opened up first when removal fails.
+ * Never throws: what is left is retried by the next build.
+ */
+function removeTree(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    spawnSync("chmod", ["-R", "u+rwX", "--", path], { stdio: "ignore" });
+    try {
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Left for the next build's clean-up.
     }
   }
 }

@@ -115,9 +115,12 @@ async function makeDirectories(root: string, host: string, mode: number, owner: 
   return first;
 }
 
+/** Only root may give files away: a build by anyone else keeps its own files (their owner is not recorded). */
+const mayChown = process.getuid?.() === 0;
+
 async function setOwnerAndMode(host: string, owner: Owner | null, mode: number | null): Promise<void> {
   // Owner first: changing it clears the setuid and setgid bits the mode may set.
-  if (owner !== null) await lchown(host, owner.uid, owner.gid);
+  if (owner !== null && mayChown) await lchown(host, owner.uid, owner.gid);
   if (mode !== null) await chmod(host, mode);
 }
 

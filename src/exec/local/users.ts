@@ -41,6 +41,13 @@ export function lookupGroup(rootfs: string, group: string): number {
   return Number(entry[2]);
 }
 
+/** The home directory of USER's user in its passwd entry; `/` when it has none (as runc decides). */
+export function homeOf(rootfs: string, spec: string): string {
+  const user = spec === "" ? "0" : (spec.split(":")[0] as string);
+  const field = isId(user) ? 2 : 0;
+  return entries(rootfs, "/etc/passwd").find((fields) => fields[field] === user)?.[5] || "/";
+}
+
 /** `USER user[:group]` as `uid:gid` for the step; "" (root) for an empty USER. */
 export function resolveUser(rootfs: string, spec: string): string {
   if (spec === "") return "";

@@ -171,6 +171,35 @@ describe.skipIf(missing.length > 0)("dfc build --backend local", () => {
     expect(existsSync(join(dest, "linux_amd64", "copied"))).toBe(true);
   });
 
+  it("gives RUN steps HOME from passwd and recreates a removed working directory", () => {
+    const dir = context({
+      Dockerfile: [
+        "FROM scratch",
+        "ADD rootfs-x64.tar.xz /",
+        "COPY passwd /etc/passwd",
+        "WORKDIR /work",
+        "RUN echo $HOME > /root-home && cd / && rm -rf /work",
+        "RUN pwd > /pwd",
+        "USER app",
+        "RUN echo $HOME > /tmp-app-home",
+        "",
+      ].join("\n"),
+      passwd: "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n",
+    });
+    const files = `${dir}.rootfs`;
+    const result = build(dir, ["--output", `type=local,dest=${files}`]);
+    expect(result.status, result.stderr).toBe(0);
+    const root = join(files, readdirSync(files)[0] as string);
+    expect(["root-home", "pwd", "tmp-app-home"].map((file) => readFileSync(join(root, file), "utf8"))).toEqual(["/root\n", "/work\n", "/home/app\n"]);
+  });
+
+  it("lets steps of one build that share a cache id with sharing=locked take turns", () => {
+    const step = "RUN --mount=type=cache,id=apt,target=/c,sharing=locked mkdir /c/lock && sleep 1 && rmdir /c/lock && echo ok > /done";
+    const dir = context({ Dockerfile: ["FROM scratch AS base", "ADD rootfs-x64.tar.xz /", "FROM base AS a", step, "FROM base AS b", step, "FROM scratch", "COPY --from=a /done /a", "COPY --from=b /done /b", ""].join("\n") });
+    const result = build(dir, ["--jobs", "2"]);
+    expect(result.status, result.stderr).toBe(0);
+  });
+
   it("re-runs only what a context change affects", () => {
     const dir = context({ Dockerfile: "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN echo one > /one\nCOPY note.txt /note.txt\nRUN cat /note.txt\n", "note.txt": "v1\n" });
     expect(build(dir, []).status).toBe(0);
@@ -228,6 +257,18 @@ describe.skipIf(missing.length > 0)("dfc build --backend local: faults", () => {
     expect(grep.status).toBe(1); // no match anywhere
   });
 
+  it("a destination that cannot take the image is reported without a stack trace", () => {
+    const dir = context({ Dockerfile: "FROM scratch\nCOPY Dockerfile /x\n" });
+    const dest = `${dir}.busy`;
+    mkdirSync(dest);
+    writeFileSync(join(dest, "notes.txt"), "not a layout\n");
+    const result = build(dir, ["--output", `type=oci,dest=${dest}`]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^dfc: the build succeeded, but its result could not be written: /m);
+    expect(result.stderr).not.toContain("internal error");
+    expect(readFileSync(join(dest, "notes.txt"), "utf8")).toBe("not a layout\n");
+  });
+
   it("a corrupt tarball fails its ADD with a message about the file", () => {
     const dir = context({ Dockerfile: "FROM scratch\nADD broken.tar.xz /\n" });
     writeFileSync(join(dir, "broken.tar.xz"), Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.from("not really xz")]));
@@ -255,6 +296,21 @@ describe.skipIf(missing.length > 0)("dfc build --backend local: faults", () => {
     writeFileSync(join(dir, "Dockerfile"), "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN true\n");
     const again = build(dir, []);
     expect(again.events.find((event) => event.name.includes("ADD rootfs-x64"))?.event).toBe("cached");
+  }, 30_000);
+
+  it("SIGTERM ends a build like Ctrl-C", async () => {
+    const dir = context({ Dockerfile: "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN sleep 30\n" });
+    const child = spawn(process.execPath, [cli, "build", "--progress", "json", "--cache-dir", cacheOf(dir), dir], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    await new Promise<void>((resolve) => {
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/"event":"start"[^\n]*RUN sleep 30/.test(stderr)) resolve();
+      });
+    });
+    child.kill("SIGTERM");
+    expect(await new Promise((resolve) => child.on("close", resolve))).toBe(130);
+    expect(readdirSync(join(cacheOf(dir), "tmp"))).toEqual([]);
   }, 30_000);
 
   it("ADD <url> downloads and checks --checksum", async () => {
