@@ -6,6 +6,7 @@ import { renderTimelineText } from "../../emit/timeline-text.js";
 import { LiveProgress } from "../../emit/progress-tty.js";
 import { LocalBackend } from "../../exec/local/backend.js";
 import { defaultCacheDir, SnapshotCache } from "../../exec/local/cache.js";
+import { registryResolver } from "../../exec/local/image-configs.js";
 import { builtImages, exportBuild, OutputSpecError, parseOutputSpec, pushBuild, type OutputSpec } from "../../exec/local/export.js";
 import { OciLayoutError } from "../../exec/local/oci-layout.js";
 import { StepFailedError } from "../../exec/local/proot.js";
@@ -159,14 +160,25 @@ export async function run(argv: string[]): Promise<number> {
   const ignoreLines = readDockerIgnore(dockerfilePath, context);
   const dockerignore = ignoreLines === null ? null : DockerIgnore.parse(ignoreLines);
   if (ignoreLines !== null && dockerignore === null) throw new UsageError(`the .dockerignore of ${context} has a pattern BuildKit rejects`);
-  const mode = progress === "auto" ? (process.stderr.isTTY === true ? "tty" : "plain") : progress;
-  const view = mode === "tty" ? liveView() : null;
   let cache: SnapshotCache;
   try {
     cache = new SnapshotCache(cacheDir);
   } catch (error) {
     throw new UsageError(`--cache-dir ${cacheDir}: ${(error as Error).message}`);
   }
+  // RUN steps inherit their base image's environment, user and working directory: learn them, then plan again.
+  try {
+    const resolver = await registryResolver(plan, settings.resolver, { blobDir: join(cache.root, "blobs") });
+    if (resolver !== null) plan = planBuild(parseDockerfile(input.text), { ...settings, resolver });
+  } catch (error) {
+    if (error instanceof RegistryError) {
+      writeErr(`dfc: ${error.message}`);
+      return EXIT_FAILURE;
+    }
+    return reportSourceError(error, input);
+  }
+  const mode = progress === "auto" ? (process.stderr.isTTY === true ? "tty" : "plain") : progress;
+  const view = mode === "tty" ? liveView() : null;
   const local = new LocalBackend({
     cache,
     context,
