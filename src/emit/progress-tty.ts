@@ -40,7 +40,9 @@ export class LiveProgress {
   /** A line a running step printed. */
   output(vertex: string, line: string): void {
     const running = this.running.get(vertex);
-    if (running !== undefined && line.trim() !== "") running.last = line;
+    // A progress bar redraws with \r, and colours would bleed into the next line: keep the last state, as text.
+    const text = (line.split("\r").at(-1) ?? "").replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+    if (running !== undefined && text.trim() !== "") running.last = text;
   }
 
   /** Lines to print for good since the last call. */

@@ -19,12 +19,20 @@ describe("LiveProgress (--progress tty)", () => {
     view.event(event("start", "b", "[linux/arm64 stage-0 2/3] RUN make", 1, { mode: "emulated" }));
     view.output("b", "compiling main.c");
     view.output("b", "   ");
+    view.output("c", "not running");
     expect(view.takeFinished()).toEqual(["=> CACHED [stage-0 1/3] FROM docker.io/library/alpine:3.20"]);
     expect(view.live(3.5, 200)).toEqual(["=> [linux/arm64 stage-0 2/3] RUN make (emulated)  2.5s", "   compiling main.c"]);
     view.event(event("done", "b", "[linux/arm64 stage-0 2/3] RUN make", 4, { mode: "emulated" }));
     expect(view.live(4, 200)).toEqual([]);
     expect(view.takeFinished()).toEqual(["=> [linux/arm64 stage-0 2/3] RUN make (emulated)  3.0s"]);
     expect(view.takeFinished()).toEqual([]);
+  });
+
+  it("shows the last state of a line redrawn with carriage returns, without colours", () => {
+    const view = new LiveProgress();
+    view.event(event("start", "d", "[stage-0 2/2] RUN curl -O x", 0));
+    view.output("d", "\x1b[32m 10%\x1b[0m\r 50%\r 90%");
+    expect(view.live(1, 200)).toEqual(["=> [stage-0 2/2] RUN curl -O x  1.0s", "    90%"]);
   });
 
   it("reports a failed step with its message, and cuts live lines to the terminal width", () => {

@@ -73,7 +73,15 @@ export class SnapshotCache {
       try {
         await make(work);
         signal?.throwIfAborted();
-        renameSync(work, join(this.snapshots, key));
+        try {
+          renameSync(work, join(this.snapshots, key));
+        } catch (error) {
+          // Another process made the same result meanwhile (it took over a lock it judged stale): equal keys, equal results.
+          const code = (error as NodeJS.ErrnoException).code;
+          if ((code !== "ENOTEMPTY" && code !== "EEXIST") || this.lookup(key) === null) throw error;
+          removeTree(work);
+          return { path: join(this.snapshots, key), made: false };
+        }
       } catch (error) {
         // The step's own failure is what the user needs to see, whatever the clean-up meets.
         removeTree(work);

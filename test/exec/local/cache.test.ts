@@ -69,6 +69,19 @@ describe("SnapshotCache", () => {
     expect((await cache.obtain(KEY, async () => {})).made).toBe(true);
   });
 
+  it("uses the result another process finished first instead of failing to rename over it", async () => {
+    const cache = freshCache();
+    const result = await cache.obtain(KEY, async (dir) => {
+      writeFileSync(join(dir, "file"), "mine");
+      // Meanwhile another process, which judged our lock stale, made the same key.
+      mkdirSync(join(cache.root, "snapshots", KEY));
+      writeFileSync(join(cache.root, "snapshots", KEY, "file"), "theirs");
+    });
+    expect(result.made).toBe(false);
+    expect(readFileSync(join(result.path, "file"), "utf8")).toBe("theirs");
+    expect(readdirSync(join(cache.root, "tmp"))).toEqual([]);
+  });
+
   it("takes over a lock whose holder died while it was waiting", async () => {
     const cache = freshCache();
     writeFileSync(join(cache.root, "locks", KEY), String(deadPid()));
