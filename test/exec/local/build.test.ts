@@ -6,7 +6,7 @@
  * (examples/ifarch-rootfs/make-rootfs.sh, run by .ci/run); without them,
  * or without proot and QEMU, these tests are skipped outside CI.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -61,6 +61,20 @@ function buildAsync(dir: string, args: readonly string[]): Promise<{ status: num
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("close", (status) => resolve({ status, stderr }));
   });
+}
+
+/** Starts a build (json progress) and resolves once `step` has started: the moment to interrupt it. */
+async function startedBuild(dir: string, step: string): Promise<{ child: ChildProcess; stderr: () => string; exit: Promise<number | null> }> {
+  const child = spawn(process.execPath, [cli, "build", "--progress", "json", "--cache-dir", cacheOf(dir), dir], { stdio: ["ignore", "ignore", "pipe"] });
+  const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
+  let stderr = "";
+  await new Promise<void>((resolve) => {
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.split("\n").some((line) => line.includes('"event":"start"') && line.includes(step))) resolve();
+    });
+  });
+  return { child, stderr: () => stderr, exit };
 }
 
 const started = (events: readonly Event[]): string[] => events.filter((event) => event.event === "start").map((event) => event.vertex);
@@ -279,20 +293,12 @@ describe.skipIf(missing.length > 0)("dfc build --backend local: faults", () => {
 
   it("Ctrl-C cancels the running step: exit 130, and what finished stays cached", async () => {
     const dir = context({ Dockerfile: "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN sleep 30\n" });
-    const child = spawn(process.execPath, [cli, "build", "--progress", "json", "--cache-dir", cacheOf(dir), dir], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    await new Promise<void>((resolve) => {
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (/"event":"start"[^\n]*RUN sleep 30/.test(stderr)) resolve();
-      });
-    });
+    const running = await startedBuild(dir, "RUN sleep 30");
     const interrupted = performance.now();
-    child.kill("SIGINT");
-    const code = await new Promise((resolve) => child.on("close", resolve));
-    expect(code).toBe(130);
+    running.child.kill("SIGINT");
+    expect(await running.exit).toBe(130);
     expect(performance.now() - interrupted).toBeLessThan(10_000);
-    expect(stderr).toContain("build cancelled");
+    expect(running.stderr()).toContain("build cancelled");
     writeFileSync(join(dir, "Dockerfile"), "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN true\n");
     const again = build(dir, []);
     expect(again.events.find((event) => event.name.includes("ADD rootfs-x64"))?.event).toBe("cached");
@@ -300,16 +306,9 @@ describe.skipIf(missing.length > 0)("dfc build --backend local: faults", () => {
 
   it("SIGTERM ends a build like Ctrl-C", async () => {
     const dir = context({ Dockerfile: "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN sleep 30\n" });
-    const child = spawn(process.execPath, [cli, "build", "--progress", "json", "--cache-dir", cacheOf(dir), dir], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    await new Promise<void>((resolve) => {
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (/"event":"start"[^\n]*RUN sleep 30/.test(stderr)) resolve();
-      });
-    });
-    child.kill("SIGTERM");
-    expect(await new Promise((resolve) => child.on("close", resolve))).toBe(130);
+    const running = await startedBuild(dir, "RUN sleep 30");
+    running.child.kill("SIGTERM");
+    expect(await running.exit).toBe(130);
     expect(readdirSync(join(cacheOf(dir), "tmp"))).toEqual([]);
   }, 30_000);
 
@@ -361,16 +360,9 @@ describe.skipIf(missing.length > 0)("dfc build --backend local: faults", () => {
   it("a build killed with SIGKILL halfway is followed by a rebuild that uses its cache", async () => {
     const dir = context({ Dockerfile: "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN echo before > /before\nRUN sleep 30\n" });
     const cache = cacheOf(dir);
-    const child = spawn(process.execPath, [cli, "build", "--progress", "json", "--cache-dir", cache, dir], { stdio: ["ignore", "ignore", "pipe"] });
-    await new Promise<void>((resolve) => {
-      let seen = "";
-      child.stderr.on("data", (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (/"event":"start"[^\n]*RUN sleep 30/.test(seen)) resolve();
-      });
-    });
-    child.kill("SIGKILL");
-    await new Promise((resolve) => child.on("close", resolve));
+    const running = await startedBuild(dir, "RUN sleep 30");
+    running.child.kill("SIGKILL");
+    await running.exit;
     writeFileSync(join(dir, "Dockerfile"), "FROM scratch\nADD rootfs-x64.tar.xz /\nRUN echo before > /before\nRUN echo after > /after\n");
     const rebuild = build(dir, []);
     expect(rebuild.status, rebuild.stderr).toBe(0);
