@@ -262,7 +262,11 @@ async function copyPath(from: string, dest: string): Promise<void> {
 }
 
 async function download(source: Extract<SourceSpec, { type: "http" }>, dir: string, signal: AbortSignal): Promise<void> {
-  const response = await fetch(source.url, { signal });
+  // fetch says only "fetch failed"; the reason (refused, unknown host, TLS) is its cause.
+  const response = await fetch(source.url, { signal }).catch((error: unknown) => {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new Error(`downloading ${source.url}: ${cause}`);
+  });
   if (!response.ok) throw new Error(`downloading ${source.url}: HTTP ${response.status}`);
   const data = new Uint8Array(await response.arrayBuffer());
   if (source.checksum !== null) {

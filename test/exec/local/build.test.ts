@@ -328,6 +328,10 @@ describe.skipIf(missing.length > 0)("dfc build --backend local: faults", () => {
       const refused = await buildAsync(bad, []);
       expect(refused.status).toBe(1);
       expect(refused.stderr).toMatch(/Dockerfile:2:1: error: .*checksum sha256:[0-9a-f]{64} does not match --checksum/);
+      const unreachable = context({ Dockerfile: "FROM scratch\nADD http://127.0.0.1:1/tool.txt /tool.txt\n" });
+      const failed = await buildAsync(unreachable, []);
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toMatch(/downloading http:\/\/127\.0\.0\.1:1\/tool\.txt: bad port/);
     } finally {
       server.close();
     }
