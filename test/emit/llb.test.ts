@@ -226,6 +226,15 @@ describe("LLB details that BuildKit relies on", () => {
     expect(decoded.root).toBeNull();
   });
 
+  it("refuses an OCI layout named context, which BuildKit reads through its session", () => {
+    const plan = planBuild(parseDockerfile("FROM alpine\nCOPY --from=tools /x /x\n"), {
+      platforms: [parsePlatform("linux/amd64")],
+      buildPlatform: parsePlatform("linux/amd64"),
+      namedContexts: new Map([["tools", "/layouts/tools"]]),
+    });
+    expect(() => llbTargets(plan)).toThrow(expect.objectContaining({ name: "LlbUnsupportedError", range: expect.objectContaining({ start: expect.objectContaining({ line: 2 }) }) }));
+  });
+
   it("refuses COPY --parents with the instruction's place", () => {
     expect(() => llbTargets(planText("FROM alpine\nCOPY --parents a/b /dst/", { platforms: ["linux/amd64"] }))).toThrow(
       expect.objectContaining({ name: "LlbUnsupportedError", range: expect.objectContaining({ start: expect.objectContaining({ line: 2 }) }) }),

@@ -99,6 +99,10 @@ export function lowerVertex(vertex: Vertex, refOf: (digest: Digest) => LlbRef, l
   const inputRef = (index: number | null): LlbRef => (index === null ? null : refOf(vertex.inputs[index] as Digest));
   switch (vertex.kind) {
     case "source":
+      if (vertex.source.type === "oci-layout") {
+        // BuildKit reads a layout through the client's session (a content store id and a digest), which a definition on stdin cannot name.
+        throw new LlbUnsupportedError(`an OCI layout named context (${vertex.source.ref}) cannot be written as BuildKit LLB by dfc`, location ?? START_OF_FILE);
+      }
       return single(marshalOp({ op: { case: "source", value: sourceOp(vertex.source) }, platform: vertex.platform === null ? undefined : llbPlatform(vertex.platform), constraints: {} }));
     case "exec":
       return execOp(vertex, inputRef);
@@ -117,12 +121,10 @@ function single(op: LlbOp): LoweredVertex {
   return { ops: [op], helperNames: new Map(), ref: { digest: op.digest, index: 0 } };
 }
 
-function sourceOp(source: SourceSpec): { identifier: string; attrs: Record<string, string> } {
+function sourceOp(source: Exclude<SourceSpec, { type: "oci-layout" }>): { identifier: string; attrs: Record<string, string> } {
   switch (source.type) {
     case "image":
       return { identifier: `docker-image://${source.ref}`, attrs: {} };
-    case "oci-layout":
-      return { identifier: `oci-layout://${source.ref}`, attrs: {} };
     case "local":
       return {
         identifier: `local://${source.name}`,
