@@ -1,8 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { graphDocument } from "../../emit/ir-json.js";
-import { llbIndex, llbTargets, type LlbTarget } from "../../emit/llb/definition.js";
-import { lowerDockerfile } from "../../emit/lower-dockerfile.js";
+import type { LlbIndex, LlbTarget } from "../../emit/llb/definition.js";
 import { planBuild, type Plan } from "../../plan/plan.js";
 import { parseDockerfile } from "../../syntax/parse.js";
 import { oneOf, parseCommandLine } from "../args.js";
@@ -53,25 +52,28 @@ export async function run(argv: string[]): Promise<number> {
   const format = oneOf("format", values.format, ["json", "llb", "dockerfile"], "json");
   const settings = await planSettings(values);
   const input = readInput(dockerfilePath("compile", values.file, positionals));
+  // The LLB encoder (protobuf) and the lowering are loaded only for the format that needs them.
+  const llb = format === "llb" ? await import("../../emit/llb/definition.js") : null;
+  const lowering = format === "dockerfile" ? await import("../../emit/lower-dockerfile.js") : null;
   let plan: Plan;
   let text = "";
   let targets: LlbTarget[] = [];
   try {
     const dockerfile = parseDockerfile(input.text);
     plan = planBuild(dockerfile, settings);
-    if (format === "llb") targets = llbTargets(plan);
-    else if (format === "dockerfile") text = lowerDockerfile(dockerfile, settings.platforms);
+    if (llb !== null) targets = llb.llbTargets(plan);
+    else if (lowering !== null) text = lowering.lowerDockerfile(dockerfile, settings.platforms);
     else text = `${JSON.stringify(graphDocument(plan), null, 2)}\n`;
   } catch (error) {
     return reportSourceError(error, input);
   }
-  if (format === "llb") writeLlb(plan, targets, values.output);
+  if (llb !== null) writeLlb(targets, values.output, () => llb.llbIndex(plan, targets));
   else if (values.output === undefined) writeOut(text);
   else writeFileAtomic(values.output, text);
   return EXIT_OK;
 }
 
-function writeLlb(plan: Plan, targets: readonly LlbTarget[], output: string | undefined): void {
+function writeLlb(targets: readonly LlbTarget[], output: string | undefined, index: () => LlbIndex): void {
   const [only] = targets;
   if (targets.length === 1 && only !== undefined) {
     if (output !== undefined) return writeFileAtomic(output, only.definition);
@@ -89,5 +91,5 @@ function writeLlb(plan: Plan, targets: readonly LlbTarget[], output: string | un
   }
   for (const target of targets) writeFileAtomic(join(output, target.file), target.definition);
   // The index last: a reader that finds it finds every file it names.
-  writeFileAtomic(join(output, "index.json"), `${JSON.stringify(llbIndex(plan, targets), null, 2)}\n`);
+  writeFileAtomic(join(output, "index.json"), `${JSON.stringify(index(), null, 2)}\n`);
 }

@@ -12,7 +12,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import type { Digest } from "../../graph/ir.js";
 import { parsePlatform, platformKey } from "../../platform/index.js";
 import type { Plan, PlannedTarget, PlannedVertex } from "../../plan/plan.js";
-import { lowerVertex, marshalOp, type LlbRef, type LoweredVertex } from "./ops.js";
+import { lowerVertex, marshalOp, sortedRecord, type LlbRef, type LoweredVertex } from "./ops.js";
 import { DefinitionSchema, type OpMetadataSchema } from "./ops_pb.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
@@ -103,8 +103,7 @@ function definitionFor(target: PlannedTarget, closure: readonly PlannedVertex[],
     metadata[final.digest] = { caps: { constraints: true, "meta.description": true, platform: true } };
   }
   for (const [digest, name] of names) metadata[digest] = { description: { [CUSTOM_NAME]: name } };
-  // Map entries go out in key order, as Go's deterministic marshalling writes them.
-  const sortedMetadata = Object.fromEntries(Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sortedMetadata = sortedRecord(Object.entries(metadata));
   return {
     platform: target.platform,
     publishedAs: target.publishedAs,

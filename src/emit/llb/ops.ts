@@ -172,7 +172,7 @@ function gitIdentity(url: string): string {
  * None of these keys looks like an array index, which JavaScript would
  * move to the front.
  */
-function sortedRecord<V>(entries: readonly (readonly [string, V | null])[]): Record<string, V> {
+export function sortedRecord<V>(entries: readonly (readonly [string, V | null])[]): Record<string, V> {
   const record: Record<string, V> = {};
   for (const [key, value] of [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (value !== null) record[key] = value;
   return record;

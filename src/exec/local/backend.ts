@@ -10,13 +10,11 @@
  * platform: a tag is pulled once and not re-resolved (pull again with a new
  * cache directory). Secrets are never part of a key, a snapshot or the image.
  */
-import { execFile } from "node:child_process";
 import { createHash, hash } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import type { DockerIgnore } from "../../compile/dockerignore.js";
 import type { Digest, ExecContent, SourceSpec, Vertex } from "../../graph/ir.js";
 import type { PlannedVertex } from "../../plan/plan.js";
@@ -25,6 +23,7 @@ import type { Backend } from "../backend.js";
 import { extractArchive } from "./archive.js";
 import { SnapshotCache, type CacheKey } from "./cache.js";
 import { contextDigest, copyContext } from "./context.js";
+import { copyPath, copyTree } from "./copy.js";
 import { applyFileActions } from "./file-ops.js";
 import { applyLayer } from "./layers.js";
 import { resolveInRoot } from "./paths.js";
@@ -32,8 +31,6 @@ import { emulatorFor, runStep } from "./proot.js";
 import { layoutImage } from "./oci-source.js";
 import { pullImage } from "./registry.js";
 import { homeOf, resolveUser } from "./users.js";
-
-const run = promisify(execFile);
 
 export interface LocalBackendOptions {
   readonly cache: SnapshotCache;
@@ -173,20 +170,20 @@ export class LocalBackend implements Backend {
               const persistent = join(this.options.cache.mounts, hash("sha256", mount.id, "hex"));
               if (!existsSync(persistent)) {
                 if (from !== null) await copyTree(from, persistent);
-                else await run("mkdir", ["-p", persistent]);
+                else await mkdir(persistent, { recursive: true });
                 if (mount.mode !== null) chmodSync(persistent, mount.mode);
               }
               binds.push({ host: persistent, guest: mount.target });
             } else {
               // A copy: what a step writes to a bind mount is discarded, and the cached input must not change.
               if (from !== null) await copyPath(from, host);
-              else await run("mkdir", ["-p", host]);
+              else await mkdir(host, { recursive: true });
               binds.push({ host, guest: mount.target });
             }
             break;
           }
           case "tmpfs":
-            await run("mkdir", ["-p", host]);
+            await mkdir(host, { recursive: true });
             binds.push({ host, guest: mount.target });
             break;
           case "secret": {
@@ -248,17 +245,6 @@ class CacheMountLocks {
     }
     return () => releases.forEach((release) => release());
   }
-}
-
-/** Copies a directory's contents into `dest` (created if missing), keeping owners, modes, links and times. */
-async function copyTree(from: string, dest: string): Promise<void> {
-  await run("mkdir", ["-p", dest]);
-  await run("cp", ["-a", "--", `${from}/.`, `${dest}/`]);
-}
-
-/** Copies a file or directory to `dest`. */
-async function copyPath(from: string, dest: string): Promise<void> {
-  await run("cp", ["-a", "--", from, dest]);
 }
 
 async function download(source: Extract<SourceSpec, { type: "http" }>, dir: string, signal: AbortSignal): Promise<void> {

@@ -4,45 +4,21 @@
  * published as (a TAGARCH group's one build under each member), or each
  * platform's root file system in a directory of its own.
  */
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import type { Digest } from "../../graph/ir.js";
 import type { Plan } from "../../plan/plan.js";
 import { parsePlatform, platformKey } from "../../platform/index.js";
+import { copyTree } from "./copy.js";
 import { writeOciLayout, type OciImage } from "./oci-layout.js";
 import { pushImage } from "./registry.js";
-
-const run = promisify(execFile);
 
 export type OutputSpec =
   /** An OCI image layout: a directory, or a tar file when `dest` ends in `.tar`. */
   | { readonly type: "oci"; readonly dest: string }
   /** Root file systems in `dest/<os>_<arch>[_<variant>]`. */
   | { readonly type: "local"; readonly dest: string };
-
-export class OutputSpecError extends Error {
-  override readonly name = "OutputSpecError";
-}
-
-/** `type=oci,dest=out.tar` (BuildKit's `--output` syntax). */
-export function parseOutputSpec(text: string): OutputSpec {
-  const fields = new Map<string, string>();
-  for (const part of text.split(",")) {
-    const equals = part.indexOf("=");
-    if (equals <= 0) throw new OutputSpecError(`--output: "${part}" is not key=value`);
-    fields.set(part.slice(0, equals).trim().toLowerCase(), part.slice(equals + 1));
-  }
-  const type = fields.get("type");
-  const dest = fields.get("dest");
-  if (type !== "oci" && type !== "local") throw new OutputSpecError(`--output: type must be oci or local (got ${type === undefined ? "none" : `"${type}"`})`);
-  if (dest === undefined || dest === "") throw new OutputSpecError("--output: dest=PATH is required");
-  const unknown = [...fields.keys()].filter((key) => key !== "type" && key !== "dest");
-  if (unknown.length > 0) throw new OutputSpecError(`--output: unknown key ${unknown.join(", ")}`);
-  return { type, dest };
-}
 
 /** The images of a finished build; `resultOf` gives each vertex's snapshot. */
 export function builtImages(plan: Plan, resultOf: (digest: Digest) => string): OciImage[] {
@@ -64,7 +40,7 @@ export async function exportBuild(images: readonly OciImage[], output: OutputSpe
     for (const platform of image.publishedAs) {
       const work = mkdtempSync(join(output.dest, ".dfc-output-"));
       try {
-        if (image.rootfs !== null) await run("cp", ["-a", "--", `${image.rootfs}/.`, `${work}/`]);
+        if (image.rootfs !== null) await copyTree(image.rootfs, work);
         const dir = join(output.dest, platformKey(platform));
         rmSync(dir, { recursive: true, force: true });
         renameSync(work, dir);

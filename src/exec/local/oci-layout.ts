@@ -43,7 +43,7 @@ const MEDIA_TYPE = {
 } as const;
 
 /** The annotation that names an index entry (a tag, in a layout). */
-const REF_NAME = "org.opencontainers.image.ref.name";
+export const REF_NAME = "org.opencontainers.image.ref.name";
 
 interface Descriptor {
   readonly mediaType: string;

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Platform } from "../../platform/index.js";
+import { REF_NAME } from "./oci-layout.js";
 import { MEDIA_TYPES, selectPlatformManifest, type Descriptor } from "./registry.js";
 
 export class LayoutError extends Error {
@@ -17,8 +18,6 @@ export interface LayoutImage {
   /** Blob files on this machine, lowest layer first. */
   readonly layers: readonly { readonly file: string; readonly mediaType: string }[];
 }
-
-const REF_NAME = "org.opencontainers.image.ref.name";
 
 /** `PATH[:TAG]`: the tag is what follows the last colon, when no slash follows it. */
 function splitRef(ref: string): { dir: string; tag: string | null } {

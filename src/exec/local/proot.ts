@@ -9,7 +9,7 @@
  * working directory and user the Dockerfile asks for, which is what a
  * build needs to be reproducible.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
@@ -57,7 +57,7 @@ const QEMU_ARCH: Readonly<Record<string, string>> = {
   loong64: "loongarch64",
 };
 
-export function findOnPath(name: string): string | null {
+function findOnPath(name: string): string | null {
   for (const dir of (process.env["PATH"] ?? "").split(delimiter)) {
     if (dir !== "" && existsSync(join(dir, name))) return join(dir, name);
   }
@@ -138,10 +138,4 @@ export function runStep(step: ProotStep, signal: AbortSignal, onLine: (line: str
       else reject(new StepFailedError(killedBy !== null ? `killed by ${killedBy}` : `exit code ${code ?? "?"}`, tail));
     });
   });
-}
-
-/** Whether proot can run at all here (some sandboxes forbid ptrace). */
-export function prootWorks(): boolean {
-  const binary = findOnPath("proot");
-  return binary !== null && spawnSync(binary, ["-r", "/", "/bin/true"], { stdio: "ignore" }).status === 0;
 }
