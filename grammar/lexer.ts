@@ -9,130 +9,120 @@
  * bodies). What an instruction line *means* (keyword, flags, arguments) is the
  * job of `src/syntax`.
  *
- * The escape character changes which lines continue, so there is one lexer per
- * escape character (`\` and `` ` ``), built on first use.
+ * The scanner is a plain loop over the text, in the manner of esbuild's and
+ * TypeScript's scanners: a line is classified by its first and last
+ * non-blank characters. chevrotain's lexer would try a matcher per token type
+ * on every line and make a token object of nine fields and a string per line;
+ * for a file of 200,000 lines, keeping those alive until the parse ends was a
+ * large part of its garbage collection. Here a line is two numbers in typed
+ * arrays ({@link SourceLines}), and its text is cut only when asked for.
+ *
+ * The escape character changes which lines continue, so there is one
+ * continued-line token type per escape character (`\` and `` ` ``).
  */
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
 import { isGoSpace } from "./chars.js";
 
 /** The two escape characters BuildKit accepts in `# escape=`. */
 export type EscapeChar = "\\" | "`";
 
-/**
- * The shape of the line at one offset, worked out once: the tokenizer asks
- * each line type in turn, and all of them need the same few facts.
- */
-class LineShape {
-  private text = "";
-  private offset = -1;
-  /** Just past the line's `\n` (or the end of the text). */
-  end = 0;
-  /** End of the line's text, before its `\n` and any `\r` before that (BuildKit's `trimNewline`). */
-  textEnd = 0;
-  /** First character that is not Go white space, or `textEnd`. */
-  firstNonBlank = 0;
+/** Any line: a heredoc body takes lines whatever they look like. */
+export const AnyLine = createToken({ name: "AnyLine", pattern: Lexer.NA });
 
-  at(text: string, offset: number): this {
-    if (text === this.text && offset === this.offset) return this;
-    this.text = text;
-    this.offset = offset;
-    const newline = text.indexOf("\n", offset);
-    this.end = newline === -1 ? text.length : newline + 1;
-    let stop = newline === -1 ? text.length : newline;
-    while (stop > offset && text.charCodeAt(stop - 1) === 0x0d) stop--;
-    this.textEnd = stop;
-    let first = offset;
-    while (first < stop && isGoSpace(text.charCodeAt(first))) first++;
-    this.firstNonBlank = first;
-    return this;
-  }
-}
-
-const shape = new LineShape();
-
-/**
- * Lines are classified by looking at their first and last characters, not by
- * one regular expression per token type.
- */
-type LineMatcher = (text: string, offset: number) => [string] | null;
-
-function lineMatcher(accepts: (text: string, line: LineShape) => boolean): { exec: LineMatcher } {
-  return {
-    exec: (text, offset) => {
-      const line = shape.at(text, offset);
-      return line.end > offset && accepts(text, line) ? [text.slice(offset, line.end)] : null;
-    },
-  };
-}
+/** A line that keeps a continuation going: comment and blank lines are skipped inside one. */
+export const ContinuationLine = createToken({ name: "ContinuationLine", pattern: Lexer.NA });
 
 /** A line whose first non-blank character is `#` (BuildKit's `isComment`). */
-export const CommentLine = createToken({
-  name: "CommentLine",
-  pattern: lineMatcher((text, line) => text.charCodeAt(line.firstNonBlank) === 0x23 && line.firstNonBlank < line.textEnd),
-  line_breaks: true,
-});
+export const CommentLine = createToken({ name: "CommentLine", pattern: Lexer.NA, categories: [AnyLine, ContinuationLine] });
 
 /** A line of nothing but white space. Inside a continuation it is an "empty continuation line". */
-export const BlankLine = createToken({
-  name: "BlankLine",
-  pattern: lineMatcher((_, line) => line.firstNonBlank === line.textEnd),
-  line_breaks: true,
-});
+export const BlankLine = createToken({ name: "BlankLine", pattern: Lexer.NA, categories: [AnyLine, ContinuationLine] });
 
-/** The last line of an instruction (or an instruction of one line): any line the other types did not take. */
-export const FinalLine = createToken({
-  name: "FinalLine",
-  pattern: lineMatcher(() => true),
-  line_breaks: true,
-});
+/** The last line of an instruction (or an instruction of one line): any line of no other type. */
+export const FinalLine = createToken({ name: "FinalLine", pattern: Lexer.NA, categories: [AnyLine] });
 
-/** The tokens that differ per escape character, and the lexer that uses them. */
-export interface EscapeTokens {
-  readonly escape: EscapeChar;
-  /** A line that ends with the escape character (BuildKit's line continuation). */
-  readonly ContinuedLine: TokenType;
-  readonly lexer: Lexer;
+/** A line that ends with the escape character (BuildKit's line continuation), per escape character. */
+export const ContinuedLine: Readonly<Record<EscapeChar, TokenType>> = {
+  "\\": createToken({ name: "ContinuedLine", pattern: Lexer.NA, categories: [AnyLine, ContinuationLine] }),
+  "`": createToken({ name: "ContinuedLineBacktick", pattern: Lexer.NA, categories: [AnyLine, ContinuationLine] }),
+};
+
+/**
+ * The physical lines of a source: where each starts and where its text ends,
+ * and the token the parser consumes for it. The parser consumes lines
+ * strictly in order, one token per line, so a token needs no position of its
+ * own: there is one shared token per line type.
+ */
+export class SourceLines {
+  constructor(
+    readonly source: string,
+    readonly tokens: readonly IToken[],
+    /** Offset of each line's first character; index 0 is line 1. */
+    readonly starts: Int32Array,
+    /** End of each line's text, before its `\n` and any `\r` before that (BuildKit's `trimNewline`). */
+    readonly textEnds: Int32Array,
+  ) {}
+
+  /** A line's text without its line ending. */
+  text(index: number): string {
+    return this.source.slice(this.starts[index], this.textEnds[index]);
+  }
+
+  /** A whole line, line ending included. */
+  image(index: number): string {
+    return this.source.slice(this.starts[index], index + 1 < this.starts.length ? this.starts[index + 1] : this.source.length);
+  }
+}
+
+const sharedTokens = new Map<TokenType, IToken>();
+
+function tokenOf(type: TokenType): IToken {
+  let token = sharedTokens.get(type);
+  if (token === undefined) {
+    token = { image: type.name, startOffset: -1, tokenType: type, tokenTypeIdx: type.tokenTypeIdx ?? 0 };
+    sharedTokens.set(type, token);
+  }
+  return token;
 }
 
 /**
- * BuildKit: `([^E])E[ \t]*$|^E[ \t]*$` on the line without its trailing
- * CR/LF. An escape preceded by another escape is a literal, not a
- * continuation (so `foo\\` ends the instruction); BuildKit looks no further
- * back than one character, so neither does dfc.
+ * Splits `text` into lines and classifies each. A line continues when its
+ * last non-blank character is the escape character and the one before it is
+ * not: BuildKit's `([^E])E[ \t]*$|^E[ \t]*$` on the line without CR/LF, which
+ * looks back no further than one character (so `foo\\` ends the instruction).
  */
-function continuedLine(escape: EscapeChar): { exec: LineMatcher } {
-  const code = escape.charCodeAt(0);
-  return lineMatcher((text, line) => {
-    let last = line.textEnd - 1;
-    while (last >= line.firstNonBlank && (text.charCodeAt(last) === 0x20 || text.charCodeAt(last) === 0x09)) last--;
-    return last >= line.firstNonBlank && text.charCodeAt(last) === code && (last === line.firstNonBlank || text.charCodeAt(last - 1) !== code);
-  });
-}
-
-function buildEscapeTokens(escape: EscapeChar): EscapeTokens {
-  const ContinuedLine = createToken({
-    name: escape === "\\" ? "ContinuedLine" : "ContinuedLineBacktick",
-    pattern: continuedLine(escape),
-    line_breaks: true,
-  });
-  const lexer = new Lexer([CommentLine, BlankLine, ContinuedLine, FinalLine], {
-    // Lines are located from offsets by the parser; chevrotain's own
-    // line/column bookkeeping would only repeat that work.
-    positionTracking: "onlyOffset",
-    ensureOptimizations: false,
-    skipValidations: true,
-  });
-  return { escape, ContinuedLine, lexer };
-}
-
-const built = new Map<EscapeChar, EscapeTokens>();
-
-/** The tokens and lexer for one escape character (created once, then reused). */
-export function escapeTokens(escape: EscapeChar): EscapeTokens {
-  let tokens = built.get(escape);
-  if (tokens === undefined) {
-    tokens = buildEscapeTokens(escape);
-    built.set(escape, tokens);
+export function scanLines(text: string, escape: EscapeChar): SourceLines {
+  const escapeCode = escape.charCodeAt(0);
+  const [comment, blank, continued, final] = [CommentLine, BlankLine, ContinuedLine[escape], FinalLine].map(tokenOf) as [IToken, IToken, IToken, IToken];
+  let count = 0;
+  for (let start = 0; start < text.length; count++) {
+    const newline = text.indexOf("\n", start);
+    start = newline === -1 ? text.length : newline + 1;
   }
-  return tokens;
+  const tokens = new Array<IToken>(count);
+  const starts = new Int32Array(count);
+  const textEnds = new Int32Array(count);
+  let start = 0;
+  for (let index = 0; index < count; index++) {
+    const newline = text.indexOf("\n", start);
+    const end = newline === -1 ? text.length : newline + 1;
+    let textEnd = newline === -1 ? text.length : newline;
+    while (textEnd > start && text.charCodeAt(textEnd - 1) === 0x0d) textEnd--;
+    let first = start;
+    while (first < textEnd && isGoSpace(text.charCodeAt(first))) first++;
+    let token: IToken;
+    if (first === textEnd) token = blank;
+    else if (text.charCodeAt(first) === 0x23) token = comment;
+    else {
+      let last = textEnd - 1;
+      while (last >= first && (text.charCodeAt(last) === 0x20 || text.charCodeAt(last) === 0x09)) last--;
+      const isContinued = last >= first && text.charCodeAt(last) === escapeCode && (last === first || text.charCodeAt(last - 1) !== escapeCode);
+      token = isContinued ? continued : final;
+    }
+    tokens[index] = token;
+    starts[index] = start;
+    textEnds[index] = textEnd;
+    start = end;
+  }
+  return new SourceLines(text, tokens, starts, textEnds);
 }

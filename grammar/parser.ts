@@ -17,9 +17,9 @@
  * makes of the line plus the heredocs the line opens; the grammar then reads
  * those bodies.
  */
-import { EmbeddedActionsParser, type IToken } from "chevrotain";
+import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
 import { isGoSpace, trimGoSpace } from "./chars.js";
-import { BlankLine, CommentLine, escapeTokens, FinalLine, type EscapeChar, type EscapeTokens } from "./lexer.js";
+import { AnyLine, BlankLine, CommentLine, ContinuationLine, ContinuedLine, FinalLine, scanLines, SourceLines, type EscapeChar } from "./lexer.js";
 
 /** A piece of a logical line's text and where it starts in the source. */
 export interface Segment {
@@ -75,7 +75,21 @@ export interface Interpretation<T> {
   readonly heredocs: readonly HeredocRequest[];
 }
 
-export type LineInterpreter<T> = (line: LogicalLine) => Interpretation<T>;
+/**
+ * What reads instruction lines: the grammar hands it each joined line, then
+ * the whole instruction once its heredoc bodies are read. Only what
+ * `complete` returns is kept, so the line structure of an instruction can be
+ * collected as soon as the instruction is done.
+ */
+export interface LineInterpreter<T, R> {
+  interpret(line: LogicalLine): Interpretation<T>;
+  complete(instruction: ParsedInstruction<T>): R;
+}
+
+const NO_INTERPRETER: LineInterpreter<unknown, unknown> = {
+  interpret: () => ({ value: undefined, heredocs: [] }),
+  complete: () => undefined,
+};
 
 export interface ParsedInstruction<T> {
   readonly line: LogicalLine;
@@ -89,29 +103,11 @@ export interface ParsedInstruction<T> {
 
 const leadingTabs = /^\t+/;
 
-/** Length of a line without its trailing CR/LF characters (BuildKit's `trimNewline`). */
-function textLength(token: IToken): number {
-  const image = token.image;
-  let end = image.length;
-  while (end > 0 && (image.charCodeAt(end - 1) === 0x0a || image.charCodeAt(end - 1) === 0x0d)) end--;
-  return end;
-}
-
-/** The text of a line without its trailing CR/LF characters. */
-function lineText(token: IToken): string {
-  return token.image.slice(0, textLength(token));
-}
-
-function lineNumber(token: IToken): number {
-  // Every token is one line; `parseLineStructure` numbers them after lexing.
-  return token.startLine ?? 0;
-}
-
 class LineParser extends EmbeddedActionsParser {
-  private interpret: LineInterpreter<unknown> = () => ({ value: undefined, heredocs: [] });
+  private interpreter: LineInterpreter<unknown, unknown> = NO_INTERPRETER;
   private directiveLines = 0;
   private comments: string[] = [];
-  private instructions: ParsedInstruction<unknown>[] = [];
+  private instructions: unknown[] = [];
 
   // The instruction being read.
   private text = "";
@@ -126,50 +122,65 @@ class LineParser extends EmbeddedActionsParser {
   private pending: HeredocRequest[] = [];
   private bodies: HeredocBody[] = [];
   private body = "";
-  private bodyStart: IToken | undefined;
+  /** First line of the heredoc body being read, or -1. */
+  private bodyStart = -1;
 
-  constructor(private readonly tokens: EscapeTokens) {
-    super([CommentLine, BlankLine, tokens.ContinuedLine, FinalLine], { recoveryEnabled: false, maxLookahead: 1 });
+  // The file being read, and the index of the next line to consume.
+  private lines = new SourceLines("", [], new Int32Array(0), new Int32Array(0));
+  private cursor = 0;
+
+  constructor(private readonly continued: TokenType) {
+    super([AnyLine, ContinuationLine, CommentLine, BlankLine, continued, FinalLine], { recoveryEnabled: false, maxLookahead: 1 });
     this.performSelfAnalysis();
   }
 
+  // Every CONSUME is followed by an ACTION that takes the next line: tokens
+  // carry no positions (see SourceLines), the order of consumption does.
+  // The rules run once per line: their alternatives are built once, not per call.
+  private readonly topLevelLines = [
+    {
+      ALT: () => {
+        this.CONSUME(CommentLine);
+        this.ACTION(() => this.topLevelComment(this.take()));
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(BlankLine);
+        this.ACTION(() => this.take());
+      },
+    },
+    { ALT: () => this.SUBRULE(this.instruction) },
+  ];
+
+  private readonly instructionStarts = [
+    {
+      ALT: () => {
+        this.CONSUME(FinalLine);
+        this.ACTION(() => this.beginInstruction(this.take(), false));
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(this.continued);
+        this.ACTION(() => this.beginInstruction(this.take(), true));
+        this.SUBRULE(this.continuation);
+      },
+    },
+  ];
+
   public file = this.RULE("file", () => {
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const token = this.CONSUME(CommentLine);
-            this.ACTION(() => this.topLevelComment(token));
-          },
-        },
-        { ALT: () => this.CONSUME(BlankLine) },
-        { ALT: () => this.SUBRULE(this.instruction) },
-      ]);
-    });
+    this.MANY(() => this.OR(this.topLevelLines));
   });
 
   private instruction = this.RULE("instruction", () => {
-    this.OR([
-      {
-        ALT: () => {
-          const token = this.CONSUME(FinalLine);
-          this.ACTION(() => this.beginInstruction(token, false));
-        },
-      },
-      {
-        ALT: () => {
-          const token = this.CONSUME(this.tokens.ContinuedLine);
-          this.ACTION(() => this.beginInstruction(token, true));
-          this.SUBRULE(this.continuation);
-        },
-      },
-    ]);
+    this.OR(this.instructionStarts);
     this.ACTION(() => this.interpretLine());
     this.MANY({
       GATE: () => this.pending.length > 0,
       DEF: () => {
-        const token = this.SUBRULE(this.heredocLine);
-        this.ACTION(() => this.readHeredocLine(token));
+        this.CONSUME(AnyLine);
+        this.ACTION(() => this.readHeredocLine(this.take()));
       },
     });
     this.ACTION(() => this.endInstruction());
@@ -177,92 +188,83 @@ class LineParser extends EmbeddedActionsParser {
 
   private continuation = this.RULE("continuation", () => {
     this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const token = this.CONSUME(CommentLine);
-            this.ACTION(() => this.touch(token));
-          },
-        },
-        {
-          ALT: () => {
-            const token = this.CONSUME(BlankLine);
-            this.ACTION(() => this.emptyContinuationLines.push(this.touch(token)));
-          },
-        },
-        {
-          ALT: () => {
-            const token = this.CONSUME(this.tokens.ContinuedLine);
-            this.ACTION(() => this.append(token, lineText(token), 0, true));
-          },
-        },
-      ]);
+      const token = this.CONSUME(ContinuationLine);
+      this.ACTION(() => this.continueWith(this.take(), token.tokenType));
     });
     this.OPTION(() => {
-      const token = this.CONSUME(FinalLine);
-      this.ACTION(() => this.append(token, lineText(token), 0, false));
+      this.CONSUME(FinalLine);
+      this.ACTION(() => this.append(this.take(), 0, false));
     });
   });
 
-  private heredocLine = this.RULE("heredocLine", () =>
-    this.OR([
-      { ALT: () => this.CONSUME(CommentLine) },
-      { ALT: () => this.CONSUME(BlankLine) },
-      { ALT: () => this.CONSUME(this.tokens.ContinuedLine) },
-      { ALT: () => this.CONSUME(FinalLine) },
-    ]),
-  );
+  /** The index of the line just consumed. */
+  private take(): number {
+    return this.cursor++;
+  }
+
+  /** A line inside a continuation: comment and blank lines are skipped (blank ones noted), continued lines joined. */
+  private continueWith(index: number, type: TokenType): void {
+    if (type === this.continued) this.append(index, 0, true);
+    else if (type === BlankLine) this.emptyContinuationLines.push(this.touch(index));
+    else this.touch(index);
+  }
 
   /** Parses one token stream; the parser instance is reused between calls. */
-  parseTokens<T>(tokens: IToken[], directiveLines: number, interpret: LineInterpreter<T>): ParsedInstruction<T>[] {
+  parseLines<T, R>(lines: SourceLines, directiveLines: number, interpreter: LineInterpreter<T, R>): R[] {
     this.directiveLines = directiveLines;
-    this.interpret = interpret;
+    this.interpreter = interpreter as LineInterpreter<unknown, unknown>;
     this.comments = [];
     this.instructions = [];
-    this.input = tokens;
+    this.lines = lines;
+    this.cursor = 0;
+    this.input = lines.tokens as IToken[];
     try {
       this.file();
-      return this.instructions as ParsedInstruction<T>[];
+      return this.instructions as R[];
     } finally {
+      // The parser lives on between files: it must not keep this file's lines alive.
+      this.input = [];
+      this.lines = new SourceLines("", [], new Int32Array(0), new Int32Array(0));
       this.instructions = [];
-      this.interpret = () => ({ value: undefined, heredocs: [] });
+      this.interpreter = NO_INTERPRETER;
     }
   }
 
   /** Marks a line as consumed by the current instruction and returns its number. */
-  private touch(token: IToken): number {
-    this.endLine = lineNumber(token);
-    this.endOffset = token.startOffset + textLength(token);
+  private touch(index: number): number {
+    this.endLine = index + 1;
+    this.endOffset = this.lines.textEnds[index] ?? 0;
     return this.endLine;
   }
 
-  private topLevelComment(token: IToken): void {
-    if (lineNumber(token) <= this.directiveLines) return; // parser directives are not comments
+  private topLevelComment(index: number): void {
+    if (index + 1 <= this.directiveLines) return; // parser directives are not comments
     // BuildKit drops the first character of the raw line (not necessarily the `#`) and trims.
-    const comment = trimGoSpace(token.image.slice(1));
+    const comment = trimGoSpace(this.lines.text(index).slice(1));
     if (comment === "") this.comments = [];
     else this.comments.push(comment);
   }
 
-  private beginInstruction(token: IToken, continued: boolean): void {
-    const raw = lineText(token);
+  private beginInstruction(index: number, continued: boolean): void {
+    const raw = this.lines.text(index);
     let indent = 0;
     while (indent < raw.length && isGoSpace(raw.charCodeAt(indent))) indent++;
     this.text = "";
     this.segments = [];
     this.emptyContinuationLines = [];
     this.bodies = [];
-    this.startLine = lineNumber(token);
-    this.startOffset = token.startOffset + indent;
-    this.append(token, raw.slice(indent), indent, continued);
+    this.startLine = index + 1;
+    this.startOffset = (this.lines.starts[index] ?? 0) + indent;
+    this.append(index, indent, continued);
   }
 
-  /** Adds a line's text to the instruction, without the continuation character when it has one. */
-  private append(token: IToken, text: string, skipped: number, continued: boolean): void {
-    const line = this.touch(token);
+  /** Adds a line's text (from `skipped` on) to the instruction, without the continuation character when it has one. */
+  private append(index: number, skipped: number, continued: boolean): void {
+    const number = this.touch(index);
+    const text = this.lines.text(index).slice(skipped);
     const piece = continued ? withoutContinuation(text) : text;
     if (piece.length > 0) {
-      this.segments.push({ textOffset: this.text.length, sourceOffset: token.startOffset + skipped, line });
+      this.segments.push({ textOffset: this.text.length, sourceOffset: (this.lines.starts[index] ?? 0) + skipped, line: number });
       this.text += piece;
     }
   }
@@ -278,20 +280,20 @@ class LineParser extends EmbeddedActionsParser {
       comments: this.comments,
       emptyContinuationLines: this.emptyContinuationLines,
     };
-    const { value, heredocs } = this.interpret(this.head);
+    const { value, heredocs } = this.interpreter.interpret(this.head);
     this.value = value;
     this.pending = [...heredocs];
   }
 
-  private readHeredocLine(token: IToken): void {
+  private readHeredocLine(index: number): void {
     const current = this.pending[0];
     if (current === undefined) return;
-    this.bodyStart ??= token;
-    const line = this.touch(token);
-    let candidate = lineText(token);
+    if (this.bodyStart === -1) this.bodyStart = index;
+    const number = this.touch(index);
+    let candidate = this.lines.text(index);
     if (current.chomp) candidate = candidate.replace(leadingTabs, "");
-    if (candidate === current.name) this.finishHeredoc(current, line, true);
-    else this.body += token.image;
+    if (candidate === current.name) this.finishHeredoc(current, number, true);
+    else this.body += this.lines.image(index);
   }
 
   private finishHeredoc(request: HeredocRequest, endLine: number, terminated: boolean): void {
@@ -299,14 +301,14 @@ class LineParser extends EmbeddedActionsParser {
     this.bodies.push({
       request,
       content: this.body,
-      startLine: start === undefined ? endLine + 1 : lineNumber(start),
-      startOffset: start === undefined ? this.endOffset : start.startOffset,
+      startLine: start === -1 ? endLine + 1 : start + 1,
+      startOffset: start === -1 ? this.endOffset : (this.lines.starts[start] ?? 0),
       endLine,
       endOffset: this.endOffset,
       terminated,
     });
     this.body = "";
-    this.bodyStart = undefined;
+    this.bodyStart = -1;
     this.pending.shift();
   }
 
@@ -318,7 +320,7 @@ class LineParser extends EmbeddedActionsParser {
     this.pending = [];
     const line = this.head;
     if (line === undefined) throw new Error("instruction ended before it began");
-    this.instructions.push({ line, value: this.value, heredocs: this.bodies, endLine: this.endLine, endOffset: this.endOffset });
+    this.instructions.push(this.interpreter.complete({ line, value: this.value, heredocs: this.bodies, endLine: this.endLine, endOffset: this.endOffset }));
     this.comments = [];
     this.head = undefined;
   }
@@ -336,33 +338,27 @@ const parsers = new Map<EscapeChar, LineParser>();
 function parserFor(escape: EscapeChar): LineParser {
   let parser = parsers.get(escape);
   if (parser === undefined) {
-    parser = new LineParser(escapeTokens(escape));
+    parser = new LineParser(ContinuedLine[escape]);
     parsers.set(escape, parser);
   }
   return parser;
 }
 
 /**
- * Splits a Dockerfile into instruction lines and their heredoc bodies.
+ * Splits a Dockerfile into instruction lines and their heredoc bodies, and has each interpreted.
  *
  * @param text the source, byte-order mark already removed
  * @param escape the escape character chosen by the parser directives
  * @param directiveLines how many leading lines are parser directives (they are not comments)
- * @param interpreterFor given where each line starts, makes the function that reads each joined
- *   instruction line and names the heredocs it opens
+ * @param interpreterFor given where each line starts, makes the interpreter of the instructions
+ * @returns what the interpreter made of each instruction, in order
  */
-export function parseLineStructure<T>(
+export function parseLineStructure<T, R>(
   text: string,
   escape: EscapeChar,
   directiveLines: number,
-  interpreterFor: (lineStarts: readonly number[]) => LineInterpreter<T>,
-): ParsedInstruction<T>[] {
-  const { tokens } = escapeTokens(escape).lexer.tokenize(text);
-  const lineStarts = new Array<number>(tokens.length);
-  for (let index = 0; index < tokens.length; index++) {
-    const token = tokens[index] as IToken;
-    token.startLine = index + 1;
-    lineStarts[index] = token.startOffset;
-  }
-  return parserFor(escape).parseTokens(tokens, directiveLines, interpreterFor(lineStarts));
+  interpreterFor: (lineStarts: Int32Array) => LineInterpreter<T, R>,
+): R[] {
+  const lines = scanLines(text, escape);
+  return parserFor(escape).parseLines(lines, directiveLines, interpreterFor(lines.starts));
 }

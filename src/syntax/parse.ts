@@ -6,7 +6,7 @@
  * the grammar (`grammar/`) assembles instruction lines and heredoc bodies;
  * each line is parsed by its keyword's rules; IFARCH blocks are grouped last.
  */
-import { parseLineStructure, type HeredocBody, type LogicalLine, type ParsedInstruction } from "../../grammar/parser.js";
+import { parseLineStructure, type HeredocBody, type LineInterpreter, type ParsedInstruction } from "../../grammar/parser.js";
 import type { Dockerfile, Heredoc, Instruction, ParseWarning } from "./ast.js";
 import { groupArchBlocks } from "./blocks.js";
 import { scanDirectives } from "./directives.js";
@@ -34,36 +34,38 @@ export function parseDockerfile(source: string): Dockerfile {
   const readable = tooLong === undefined ? text : text.slice(0, tooLong.start);
   const escapeCode = escape.charCodeAt(0);
   let locator: SourceLocator | undefined;
+  const warnings: ParseWarning[] = [];
 
-  const interpreterFor = (lineStarts: readonly number[]) => {
+  const interpreterFor = (lineStarts: Int32Array): LineInterpreter<Interpreted, Instruction> => {
     const lines = new SourceLocator(lineStarts);
     locator = lines;
-    return (line: LogicalLine): { value: Interpreted; heredocs: HeredocSpec[] } => {
-      const instruction = parseInstruction(line.text, 0, line.text.length, {
-        map: new LineMap(line, lines),
-        escape: escapeCode,
-        range: { start: lines.onLine(line.startLine, line.startOffset), end: lines.onLine(line.endLine, line.endOffset) },
-        comments: line.comments,
-        original: line.text,
-      });
-      const specs = opensHeredocs(instruction) && line.text.includes("<<") ? heredocSpecs(line.text, instruction.range) : [];
-      return { value: { instruction, specs }, heredocs: specs };
+    return {
+      interpret(line) {
+        const instruction = parseInstruction(line.text, 0, line.text.length, {
+          map: new LineMap(line, lines),
+          escape: escapeCode,
+          range: lines.between(line.startLine, line.startOffset, line.endLine, line.endOffset),
+          comments: line.comments,
+          original: line.text,
+        });
+        const specs = opensHeredocs(instruction) && line.text.includes("<<") ? heredocSpecs(line.text, instruction.range) : [];
+        return { value: { instruction, specs }, heredocs: specs };
+      },
+      complete(item) {
+        if (item.line.emptyContinuationLines.length > 0) {
+          warnings.push({
+            rule: "NoEmptyContinuation",
+            message: `Empty continuation line found in: ${item.line.text}`,
+            range: item.value.instruction.range,
+          });
+        }
+        return withHeredocs(item, lines);
+      },
     };
   };
 
-  const parsed = parseLineStructure(readable, escape, lines, interpreterFor);
+  const instructions = parseLineStructure(readable, escape, lines, interpreterFor);
   const where = locator ?? fallbackLocator();
-  const warnings: ParseWarning[] = [];
-  const instructions = parsed.map((item) => {
-    if (item.line.emptyContinuationLines.length > 0) {
-      warnings.push({
-        rule: "NoEmptyContinuation",
-        message: `Empty continuation line found in: ${item.line.text}`,
-        range: item.value.instruction.range,
-      });
-    }
-    return withHeredocs(item, where);
-  });
   if (instructions.length === 0 || tooLong !== undefined) {
     const full = fallbackLocator();
     if (instructions.length === 0) throw new DockerfileSyntaxError("file with no instructions", full.range(text.length, text.length));

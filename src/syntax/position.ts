@@ -25,15 +25,43 @@ export function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-/** Turns offsets into positions for one source text. */
 /** The empty range at the start of a file, for messages with no better place. */
 export const START_OF_FILE: Range = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
-export class SourceLocator {
-  constructor(private readonly lineStarts: readonly number[]) {}
+/**
+ * A range kept as two source offsets and the lines they lie on; its
+ * positions are made when read. Every word of the tree has a range, and
+ * three objects per range (a range and two positions) made half of the
+ * parser's garbage-collection work; this is one. JSON sees a plain range.
+ */
+class LocatedRange implements Range {
+  constructor(
+    private readonly lineStarts: ArrayLike<number>,
+    private readonly startLine: number,
+    private readonly startOffset: number,
+    private readonly endLine: number,
+    private readonly endOffset: number,
+  ) {}
 
-  /** The position of a source offset. */
-  at(offset: number): Position {
+  get start(): Position {
+    return { line: this.startLine, column: this.startOffset - (this.lineStarts[this.startLine - 1] ?? 0) + 1, offset: this.startOffset };
+  }
+
+  get end(): Position {
+    return { line: this.endLine, column: this.endOffset - (this.lineStarts[this.endLine - 1] ?? 0) + 1, offset: this.endOffset };
+  }
+
+  toJSON(): { start: Position; end: Position } {
+    return { start: this.start, end: this.end };
+  }
+}
+
+/** Turns offsets into positions and ranges for one source text. */
+export class SourceLocator {
+  constructor(private readonly lineStarts: ArrayLike<number>) {}
+
+  /** The line (1-based) of a source offset. */
+  lineOf(offset: number): number {
     const starts = this.lineStarts;
     let low = 0;
     let high = starts.length - 1;
@@ -42,16 +70,22 @@ export class SourceLocator {
       if ((starts[mid] ?? 0) <= offset) low = mid;
       else high = mid - 1;
     }
-    return { line: low + 1, column: offset - (starts[low] ?? 0) + 1, offset };
+    return low + 1;
   }
 
-  /** Position of a source offset known to lie on `line`. */
-  onLine(line: number, offset: number): Position {
+  /** The position of a source offset. */
+  at(offset: number): Position {
+    const line = this.lineOf(offset);
     return { line, column: offset - (this.lineStarts[line - 1] ?? 0) + 1, offset };
   }
 
   range(startOffset: number, endOffset: number): Range {
-    return { start: this.at(startOffset), end: this.at(endOffset) };
+    return this.between(this.lineOf(startOffset), startOffset, this.lineOf(endOffset), endOffset);
+  }
+
+  /** The range between two source offsets whose lines are known. */
+  between(startLine: number, startOffset: number, endLine: number, endOffset: number): Range {
+    return new LocatedRange(this.lineStarts, startLine, startOffset, endLine, endOffset);
   }
 
   /** The range of a whole line's text, for messages that can only name a line. */
@@ -60,7 +94,7 @@ export class SourceLocator {
     const nextStart = this.lineStarts[line] ?? text.length;
     let end = nextStart;
     while (end > startOffset && (text[end - 1] === "\n" || text[end - 1] === "\r")) end--;
-    return { start: this.onLine(line, startOffset), end: this.onLine(line, end) };
+    return this.between(line, startOffset, line, end);
   }
 
   /** A line's text without its line break. */
@@ -81,14 +115,11 @@ export class LineMap {
     private readonly locator: SourceLocator,
   ) {}
 
-  /** Source position of the character at `textOffset` (the end of the text maps to the end of its last piece). */
-  at(textOffset: number, preferPrevious = false): Position {
+  /** The piece of the line that holds `textOffset` (the end of a piece, with `preferPrevious`). */
+  private segmentAt(textOffset: number, preferPrevious: boolean): LogicalLine["segments"][number] | undefined {
     const segments = this.line.segments;
-    if (segments.length === 1) {
-      // Most instructions are one line: no search needed.
-      const only = segments[0] as LogicalLine["segments"][number];
-      return this.locator.onLine(only.line, only.sourceOffset + (textOffset - only.textOffset));
-    }
+    // Most instructions are one line: no search needed.
+    if (segments.length === 1) return segments[0];
     let low = 0;
     let high = segments.length - 1;
     const probe = preferPrevious && textOffset > 0 ? textOffset - 1 : textOffset;
@@ -97,13 +128,14 @@ export class LineMap {
       if ((segments[mid]?.textOffset ?? 0) <= probe) low = mid;
       else high = mid - 1;
     }
-    const segment = segments[low];
-    if (segment === undefined) return this.locator.at(this.line.startOffset);
-    return this.locator.onLine(segment.line, segment.sourceOffset + (textOffset - segment.textOffset));
+    return segments[low];
   }
 
   /** Source range of `text.slice(start, end)`. */
   range(start: number, end: number): Range {
-    return { start: this.at(start), end: this.at(end, end > start) };
+    const first = this.segmentAt(start, false);
+    const last = this.segmentAt(end, end > start);
+    if (first === undefined || last === undefined) return this.locator.range(this.line.startOffset, this.line.startOffset);
+    return this.locator.between(first.line, first.sourceOffset + (start - first.textOffset), last.line, last.sourceOffset + (end - last.textOffset));
   }
 }

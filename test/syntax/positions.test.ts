@@ -53,6 +53,15 @@ describe("instruction ranges", () => {
     expect(run.range.start).toEqual({ line: 1, column: 1, offset: 0 });
   });
 
+  it("serialise as plain positions, however they are stored", () => {
+    const run = nth(instructions(lines("FROM a", "RUN a \\", "  b")), 1);
+    expect(JSON.parse(JSON.stringify(run.range))).toEqual({
+      start: { line: 2, column: 1, offset: 7 },
+      end: { line: 3, column: 4, offset: 18 },
+    });
+    expect(Object.keys(JSON.parse(JSON.stringify(run.keyword)))).toEqual(["value", "range"]);
+  });
+
   it("columns count UTF-16 code units", () => {
     const list = instructions(lines("FROM a", "LABEL é=😀 x=y"));
     const label = as(nth(list, 1), "LABEL");
