@@ -16,13 +16,15 @@ export class BuildGraph {
    */
   add(content: VertexContent, inputs: readonly Digest[], meta: VertexMeta | (() => VertexMeta)): Digest {
     const id = vertexDigest(content, inputs);
-    if (!this.byId.has(id)) {
-      // The graph takes ownership of `content` (callers pass a fresh literal):
-      // completing it in place spares a copy of every new vertex.
-      const vertex = Object.assign(content, { id, inputs }) as Vertex;
-      this.byId.set(id, vertex);
-      this.metaById.set(id, typeof meta === "function" ? meta() : meta);
-    }
+    const existing = this.byId.get(id);
+    // The graph's own copy of the digest, so that every user of a vertex holds
+    // one string: maps keyed by digest then hash it once and compare pointers.
+    if (existing !== undefined) return existing.id;
+    // The graph takes ownership of `content` (callers pass a fresh literal):
+    // completing it in place spares a copy of every new vertex.
+    const vertex = Object.assign(content, { id, inputs }) as Vertex;
+    this.byId.set(id, vertex);
+    this.metaById.set(id, typeof meta === "function" ? meta() : meta);
     return id;
   }
 

@@ -13,7 +13,7 @@ import type { Digest, Vertex, VertexMeta } from "../graph/ir.js";
 import { comparePlatforms, formatPlatform, parsePlatform, samePlatform, type Platform } from "../platform/index.js";
 import type { Dockerfile } from "../syntax/ast.js";
 import { DEFAULT_COST_MODEL, vertexCost, type CostModel } from "./cost.js";
-import { placeExec, type ExecMode } from "./modes.js";
+import { placeExec, type ExecMode, type ExecPlacement } from "./modes.js";
 
 export interface PlanOptions {
   readonly platforms: readonly Platform[];
@@ -102,33 +102,18 @@ export function planCompiled(compiled: readonly CompiledTargetGraph[], graph: Bu
   // The build platform is the machine the build runs on, so it is always one of the workers.
   const workers = uniqueSorted([options.buildPlatform, ...(options.workers ?? [])]);
   const model = options.costModel ?? DEFAULT_COST_MODEL;
-
-  const users = new Map<Digest, Platform[]>();
-  const stageOf = new Map<Digest, CompiledStage>();
-  const closures = compiled.map((target) => {
-    const closure = target.vertices.map((id) => graph.vertex(id));
-    const stages = new Map(target.stages.map((stage) => [stage.index, stage]));
-    for (const vertex of closure) {
-      const list = users.get(vertex.id);
-      if (list === undefined) users.set(vertex.id, [target.requested]);
-      else list.push(target.requested);
-      if (!stageOf.has(vertex.id)) {
-        const index = target.vertexStages.get(vertex.id);
-        const stage = index === undefined ? undefined : stages.get(index);
-        if (stage !== undefined) stageOf.set(vertex.id, stage);
-      }
-    }
-    return closure;
-  });
+  const merged = mergeTargets(compiled, graph);
   const names = new Map(compiled.map((target) => [target.requested, formatPlatform(target.requested)]));
+  const platforms = new Map<string, Platform>();
 
-  const order = mergedOrder(closures);
-  const vertices = order.map((vertex): PlannedVertex => {
-    const targets = users.get(vertex.id) ?? [];
-    const placement =
-      vertex.kind === "exec"
-        ? placeExec(parsePlatform(vertex.platform), stageOf.get(vertex.id)?.pinnedToBuild ?? false, targets, options.buildPlatform, workers)
-        : null;
+  const vertices = merged.order.map((vertex, slot): PlannedVertex => {
+    const targets = merged.users[slot] ?? [];
+    let placement: ExecPlacement | null = null;
+    if (vertex.kind === "exec") {
+      let platform = platforms.get(vertex.platform);
+      if (platform === undefined) platforms.set(vertex.platform, (platform = parsePlatform(vertex.platform)));
+      placement = placeExec(platform, merged.stages[slot]?.pinnedToBuild ?? false, targets, options.buildPlatform, workers);
+    }
     return {
       vertex,
       meta: graph.meta(vertex.id),
@@ -145,33 +130,67 @@ export function planCompiled(compiled: readonly CompiledTargetGraph[], graph: Bu
     workers: workers.map(formatPlatform),
     targets: plannedTargets(compiled),
     vertices,
-    summary: summarize(vertices, closures),
+    summary: summarize(vertices, merged),
     stages: stagesByLabel(compiled),
   };
+}
+
+/**
+ * All targets' vertices in one order, numbered by their place in it (a
+ * slot), with what the plan needs per slot in arrays: maps keyed by digest
+ * were most of the planner's time on large graphs.
+ */
+interface MergedTargets {
+  /** Every input before the vertices that use it. */
+  readonly order: readonly Vertex[];
+  /** Requested platforms whose graph contains the vertex, in target order. */
+  readonly users: readonly Platform[][];
+  /** The stage the vertex is shown under: the first target's that made it. */
+  readonly stages: readonly (CompiledStage | undefined)[];
+  /** Slots of each vertex's inputs. */
+  readonly inputs: readonly number[][];
+  /** Slots of each target's vertices. */
+  readonly byTarget: readonly number[][];
+}
+
+/**
+ * Each target's vertex list is such an order; taking the targets' lists one
+ * after the other and keeping each vertex's first appearance keeps that
+ * property, since a vertex first appears after all its inputs in its list.
+ */
+function mergeTargets(compiled: readonly CompiledTargetGraph[], graph: BuildGraph): MergedTargets {
+  const slots = new Map<Digest, number>();
+  const order: Vertex[] = [];
+  const users: Platform[][] = [];
+  const stages: (CompiledStage | undefined)[] = [];
+  const inputs: number[][] = [];
+  const byTarget = compiled.map((target) => {
+    const stagesByIndex = new Map(target.stages.map((stage) => [stage.index, stage]));
+    return target.vertices.map((id) => {
+      let slot = slots.get(id);
+      if (slot === undefined) {
+        slot = order.length;
+        slots.set(id, slot);
+        const vertex = graph.vertex(id);
+        order.push(vertex);
+        users.push([]);
+        stages.push(undefined);
+        inputs.push(vertex.inputs.map((input) => slots.get(input) ?? -1));
+      }
+      (users[slot] as Platform[]).push(target.requested);
+      if (stages[slot] === undefined) {
+        const index = target.vertexStages.get(id);
+        stages[slot] = index === undefined ? undefined : stagesByIndex.get(index);
+      }
+      return slot;
+    });
+  });
+  return { order, users, stages, inputs, byTarget };
 }
 
 export function uniqueSorted(platforms: readonly Platform[]): Platform[] {
   const sorted = [...platforms].sort(comparePlatforms);
   return sorted.filter((platform, index) => index === 0 || !samePlatform(platform, sorted[index - 1] as Platform));
-}
-
-/**
- * One order of all targets' vertices with every input before its users.
- * Each closure is such an order; taking the targets' closures one after the
- * other and keeping each vertex's first appearance keeps that property, since
- * a vertex first appears after all its inputs in the same closure.
- */
-function mergedOrder(closures: readonly (readonly Vertex[])[]): Vertex[] {
-  const seen = new Set<Digest>();
-  const order: Vertex[] = [];
-  for (const closure of closures) {
-    for (const vertex of closure) {
-      if (seen.has(vertex.id)) continue;
-      seen.add(vertex.id);
-      order.push(vertex);
-    }
-  }
-  return order;
 }
 
 /** Requested platforms compiled to the same build (TAGARCH) become one target published under each. */
@@ -194,41 +213,49 @@ function plannedTargets(compiled: readonly CompiledTargetGraph[]): PlannedTarget
   }));
 }
 
-function summarize(vertices: readonly PlannedVertex[], closures: readonly (readonly Vertex[])[]): PlanSummary {
-  const cost = new Map(vertices.map((planned) => [planned.vertex.id, planned.cost]));
-  const total = vertices.reduce((sum, planned) => sum + planned.cost, 0);
-  const withoutDedup = closures.reduce((sum, closure) => sum + closure.reduce((inner, vertex) => inner + (cost.get(vertex.id) ?? 0), 0), 0);
+function summarize(vertices: readonly PlannedVertex[], merged: MergedTargets): PlanSummary {
+  let total = 0;
+  let shared = 0;
+  let emulated = 0;
+  let cross = 0;
+  for (const planned of vertices) {
+    total += planned.cost;
+    if (planned.targets.length > 1) shared++;
+    if (planned.mode === "emulated") emulated++;
+    else if (planned.mode === "cross") cross++;
+  }
+  let withoutDedup = 0;
+  for (const slots of merged.byTarget) for (const slot of slots) withoutDedup += vertices[slot]?.cost ?? 0;
   return {
     vertices: vertices.length,
-    shared: vertices.filter((planned) => planned.targets.length > 1).length,
-    emulated: vertices.filter((planned) => planned.mode === "emulated").length,
-    cross: vertices.filter((planned) => planned.mode === "cross").length,
+    shared,
+    emulated,
+    cross,
     cost: round(total),
     costWithoutDedup: round(withoutDedup),
-    criticalPath: criticalPath(vertices),
+    criticalPath: criticalPath(vertices, merged.inputs),
   };
 }
 
-/** The most expensive chain of dependent vertices (vertices are in topological order). */
-function criticalPath(vertices: readonly PlannedVertex[]): PlanSummary["criticalPath"] {
-  const best = new Map<Digest, { cost: number; previous: Digest | null }>();
-  let end: Digest | null = null;
-  for (const planned of vertices) {
-    let previous: Digest | null = null;
+/** The most expensive chain of dependent vertices (vertices are in topological order; `inputs` are their inputs' slots). */
+function criticalPath(vertices: readonly PlannedVertex[], inputs: readonly number[][]): PlanSummary["criticalPath"] {
+  const best = new Float64Array(vertices.length);
+  const previous = new Int32Array(vertices.length).fill(-1);
+  let end = -1;
+  vertices.forEach((planned, slot) => {
     let before = 0;
-    for (const input of planned.vertex.inputs) {
-      const candidate = best.get(input);
-      if (candidate !== undefined && candidate.cost > before) {
-        before = candidate.cost;
-        previous = input;
+    for (const input of inputs[slot] ?? []) {
+      if (input >= 0 && (best[input] ?? 0) > before) {
+        before = best[input] ?? 0;
+        previous[slot] = input;
       }
     }
-    best.set(planned.vertex.id, { cost: before + planned.cost, previous });
-    if (end === null || before + planned.cost > (best.get(end)?.cost ?? 0)) end = planned.vertex.id;
-  }
+    best[slot] = before + planned.cost;
+    if (end === -1 || before + planned.cost > (best[end] ?? 0)) end = slot;
+  });
   const chain: Digest[] = [];
-  for (let id = end; id !== null; id = best.get(id)?.previous ?? null) chain.unshift(id);
-  return { cost: round(end === null ? 0 : (best.get(end)?.cost ?? 0)), vertices: chain };
+  for (let slot = end; slot !== -1; slot = previous[slot] ?? -1) chain.unshift((vertices[slot] as PlannedVertex).vertex.id);
+  return { cost: round(end === -1 ? 0 : (best[end] ?? 0)), vertices: chain };
 }
 
 function stagesByLabel(compiled: readonly CompiledTargetGraph[]): Map<string, CompiledStage[]> {
