@@ -128,6 +128,9 @@ export function evaluateGlobalArgs(commands: readonly ArgCommand[], automatic: V
   return vars;
 }
 
+/** Longest chain of stages built on one another that dfc compiles. */
+export const MAX_STAGE_CHAIN = 256;
+
 interface StageBase {
   readonly baseName: string;
   readonly flagPlatform: Platform | null;
@@ -147,6 +150,8 @@ class StageCompiler {
   readonly vertices = new Set<Digest>();
   private contextId: Digest | undefined;
   private readonly resolver: ImageResolver;
+  /** How many stage compiles are in progress, one inside another. */
+  private depth = 0;
 
   constructor(
     private readonly stages: readonly StageDefinition[],
@@ -170,9 +175,19 @@ class StageCompiler {
   compile(stage: StageDefinition): StageResult {
     const done = this.done.get(stage.index);
     if (done !== undefined) return done;
-    const result = this.build(stage);
-    this.done.set(stage.index, result);
-    return result;
+    // A stage compiles the stages it uses first, recursively: a bound keeps
+    // absurd chains from exhausting the stack (as ONBUILD and IFARCH nesting are bounded).
+    if (this.depth === MAX_STAGE_CHAIN) {
+      throw new CompileError(`stage "${stageLabel(stage)}" is reached through a chain of more than ${MAX_STAGE_CHAIN} stages built on one another (FROM, --from): dfc does not compile chains that long`, stage.location);
+    }
+    this.depth++;
+    try {
+      const result = this.build(stage);
+      this.done.set(stage.index, result);
+      return result;
+    } finally {
+      this.depth--;
+    }
   }
 
   private build(stage: StageDefinition): StageResult {

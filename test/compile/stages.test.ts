@@ -1,6 +1,7 @@
 /** Which stage a name refers to when names repeat: the last one defined before the reference (BuildKit's name table). */
 import { describe, expect, it } from "vitest";
-import { compileTarget } from "../../src/compile/compile.js";
+import { compileTarget, MAX_STAGE_CHAIN } from "../../src/compile/compile.js";
+import { CompileError } from "../../src/compile/errors.js";
 import { findStage } from "../../src/compile/stages.js";
 import { BuildGraph } from "../../src/graph/graph.js";
 import { parsePlatform } from "../../src/platform/index.js";
@@ -56,5 +57,29 @@ describe("findStage", () => {
     expect(findStage(stages, "4", true)?.name).toBe("test");
     expect(findStage(stages, "1", true)).toBeUndefined();
     expect(findStage(stages, "4", false)).toBeUndefined();
+  });
+});
+
+describe("chains of stages", () => {
+  const chain = (length: number): string =>
+    ["FROM alpine AS s0", ...Array.from({ length: length - 1 }, (_, index) => `FROM alpine AS s${index + 1}\nCOPY --from=s${index} /a /a`)].join("\n") + "\n";
+
+  it(`compile up to ${MAX_STAGE_CHAIN} stages built on one another`, () => {
+    expect(stagesUsed(chain(MAX_STAGE_CHAIN))).toHaveLength(MAX_STAGE_CHAIN);
+  });
+
+  it("longer chains are a positioned compile error, not a stack overflow", () => {
+    const error = (() => {
+      try {
+        stagesUsed(chain(4 * MAX_STAGE_CHAIN));
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(CompileError);
+    expect((error as CompileError).message).toMatch(/chain of more than 256 stages/);
+    // The stage where the bound is reached: MAX_STAGE_CHAIN + 1 stages down from the target.
+    expect((error as CompileError).range.start.line).toBe(2 * (3 * MAX_STAGE_CHAIN - 1));
   });
 });
