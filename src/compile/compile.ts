@@ -51,8 +51,8 @@ export interface CompileObserver {
 }
 
 export interface CompiledTargetGraph extends CompiledTarget {
-  /** The stage (by index) whose instruction created each vertex of this target. */
-  readonly vertexStages: ReadonlyMap<Digest, number>;
+  /** The stage (by index) whose instruction first created each vertex of this target (null: none, the build context). */
+  readonly vertexStages: ReadonlyMap<Digest, number | null>;
   /**
    * Every vertex of the target's graph, each once, inputs before the vertices
    * that use them: the order the compiler made them in (every vertex it
@@ -97,8 +97,8 @@ export function compileTarget(dockerfile: Dockerfile, options: CompileOptions): 
     targetStage: compiled.stage,
     stages: stagesInOrder,
     root: compiled.stage.root,
-    vertexStages: compiler.vertexStages,
-    vertices: [...compiler.vertices],
+    vertexStages: compiler.made,
+    vertices: [...compiler.made.keys()],
   };
 }
 
@@ -144,10 +144,9 @@ interface StageResult {
 
 class StageCompiler {
   readonly done = new Map<number, StageResult>();
-  readonly vertexStages = new Map<Digest, number>();
+  /** Every vertex made for this target, in the order made, with the first stage that made it. */
+  readonly made = new Map<Digest, number | null>();
   private readonly bases = new Map<number, StageBase>();
-  /** Every vertex made for this target, in the order made. */
-  readonly vertices = new Set<Digest>();
   private contextId: Digest | undefined;
   private readonly resolver: ImageResolver;
   /** How many stage compiles are in progress, one inside another. */
@@ -311,8 +310,8 @@ class StageCompiler {
 
   /** Adds a vertex to this target's closure; the first stage that made it is the one it is shown under. */
   private record(id: Digest, stageIndex: number | null): void {
-    if (stageIndex !== null && !this.vertexStages.has(id)) this.vertexStages.set(id, stageIndex);
-    this.vertices.add(id);
+    const stage = this.made.get(id);
+    if (stage === undefined || (stage === null && stageIndex !== null)) this.made.set(id, stageIndex);
   }
 
   /** ONBUILD triggers inherited from the base run first, then are cleared (BuildKit's initOnBuildTriggers). */

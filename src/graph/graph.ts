@@ -6,9 +6,14 @@
 import { vertexDigest } from "./digest.js";
 import type { Digest, Vertex, VertexContent, VertexMeta } from "./ir.js";
 
+/** A vertex of the graph and its metadata. */
+export interface GraphEntry {
+  readonly vertex: Vertex;
+  readonly meta: VertexMeta;
+}
+
 export class BuildGraph {
-  private readonly byId = new Map<Digest, Vertex>();
-  private readonly metaById = new Map<Digest, VertexMeta>();
+  private readonly byId = new Map<Digest, GraphEntry>();
 
   /**
    * Adds a vertex (or finds the identical one) and returns its digest. The
@@ -19,26 +24,24 @@ export class BuildGraph {
     const existing = this.byId.get(id);
     // The graph's own copy of the digest, so that every user of a vertex holds
     // one string: maps keyed by digest then hash it once and compare pointers.
-    if (existing !== undefined) return existing.id;
+    if (existing !== undefined) return existing.vertex.id;
     // The graph takes ownership of `content` (callers pass a fresh literal):
     // completing it in place spares a copy of every new vertex.
     const vertex = Object.assign(content, { id, inputs }) as Vertex;
-    this.byId.set(id, vertex);
-    this.metaById.set(id, typeof meta === "function" ? meta() : meta);
+    this.byId.set(id, { vertex, meta: typeof meta === "function" ? meta() : meta });
     return id;
   }
 
-  vertex(id: Digest): Vertex {
-    const vertex = this.byId.get(id);
-    if (vertex === undefined) throw new Error(`no vertex ${id} in this graph`);
-    return vertex;
+  entry(id: Digest): GraphEntry {
+    const entry = this.byId.get(id);
+    if (entry === undefined) throw new Error(`no vertex ${id} in this graph`);
+    return entry;
   }
 
-  meta(id: Digest): VertexMeta {
-    const meta = this.metaById.get(id);
-    if (meta === undefined) throw new Error(`no vertex ${id} in this graph`);
-    return meta;
+  vertex(id: Digest): Vertex {
+    return this.entry(id).vertex;
   }
+
 
   get size(): number {
     return this.byId.size;

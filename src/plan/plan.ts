@@ -8,7 +8,7 @@ import { compileTarget, type CompiledTargetGraph } from "../compile/compile.js";
 import type { ImageConfig, ImageResolver } from "../compile/image-config.js";
 import { stageLabel } from "../compile/stages.js";
 import type { CompiledStage } from "../compile/target.js";
-import { BuildGraph } from "../graph/graph.js";
+import { BuildGraph, type GraphEntry } from "../graph/graph.js";
 import type { Digest, Vertex, VertexMeta } from "../graph/ir.js";
 import { comparePlatforms, formatPlatform, parsePlatform, samePlatform, type Platform } from "../platform/index.js";
 import type { Dockerfile } from "../syntax/ast.js";
@@ -106,7 +106,7 @@ export function planCompiled(compiled: readonly CompiledTargetGraph[], graph: Bu
   const names = new Map(compiled.map((target) => [target.requested, formatPlatform(target.requested)]));
   const platforms = new Map<string, Platform>();
 
-  const vertices = merged.order.map((vertex, slot): PlannedVertex => {
+  const vertices = merged.order.map(({ vertex, meta }, slot): PlannedVertex => {
     const targets = merged.users[slot] ?? [];
     let placement: ExecPlacement | null = null;
     if (vertex.kind === "exec") {
@@ -116,7 +116,7 @@ export function planCompiled(compiled: readonly CompiledTargetGraph[], graph: Bu
     }
     return {
       vertex,
-      meta: graph.meta(vertex.id),
+      meta,
       targets: targets.map((target) => names.get(target) ?? formatPlatform(target)),
       mode: placement?.mode ?? null,
       worker: placement?.worker ?? null,
@@ -142,7 +142,7 @@ export function planCompiled(compiled: readonly CompiledTargetGraph[], graph: Bu
  */
 interface MergedTargets {
   /** Every input before the vertices that use it. */
-  readonly order: readonly Vertex[];
+  readonly order: readonly GraphEntry[];
   /** Requested platforms whose graph contains the vertex, in target order. */
   readonly users: readonly Platform[][];
   /** The stage the vertex is shown under: the first target's that made it. */
@@ -160,7 +160,7 @@ interface MergedTargets {
  */
 function mergeTargets(compiled: readonly CompiledTargetGraph[], graph: BuildGraph): MergedTargets {
   const slots = new Map<Digest, number>();
-  const order: Vertex[] = [];
+  const order: GraphEntry[] = [];
   const users: Platform[][] = [];
   const stages: (CompiledStage | undefined)[] = [];
   const inputs: number[][] = [];
@@ -171,16 +171,16 @@ function mergeTargets(compiled: readonly CompiledTargetGraph[], graph: BuildGrap
       if (slot === undefined) {
         slot = order.length;
         slots.set(id, slot);
-        const vertex = graph.vertex(id);
-        order.push(vertex);
+        const entry = graph.entry(id);
+        order.push(entry);
         users.push([]);
         stages.push(undefined);
-        inputs.push(vertex.inputs.map((input) => slots.get(input) ?? -1));
+        inputs.push(entry.vertex.inputs.map((input) => slots.get(input) ?? -1));
       }
       (users[slot] as Platform[]).push(target.requested);
       if (stages[slot] === undefined) {
         const index = target.vertexStages.get(id);
-        stages[slot] = index === undefined ? undefined : stagesByIndex.get(index);
+        stages[slot] = index === undefined || index === null ? undefined : stagesByIndex.get(index);
       }
       return slot;
     });
