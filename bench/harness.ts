@@ -182,6 +182,47 @@ export function compare(cases: readonly Case[], options: MeasureOptions): Map<st
   return results;
 }
 
+/**
+ * Measures cases in rounds: all are warmed up, then each round times every
+ * case once, starting with a different one each round. This is for growth
+ * tables, where the cases are one workload at several sizes. Measured one
+ * after the other (as `compare` does), the smallest size ran first on a
+ * fresh, small heap, and each larger one on a heap grown by the runs before
+ * it; the planner's growth then looked superlinear although the same sizes
+ * measured in rounds grow linearly. In rounds every size sees the same heap
+ * and the same machine, whatever the machine is doing meanwhile.
+ */
+export function interleave(cases: readonly Case[], options: MeasureOptions): Map<string, Stats> {
+  collectGarbage();
+  let round = 0;
+  let warm = 0;
+  for (let index = 0; index < Math.max(1, options.warmup) || warm < (options.warmupMs ?? 0); index++) {
+    round = cases.reduce((sum, item) => sum + timeOnce(item.run), 0);
+    warm += round;
+  }
+  const fit = round > 0 ? Math.floor(options.budgetMs / round) : options.maxReps;
+  const rounds = Math.min(options.maxReps, Math.max(options.minReps, fit));
+  const samples = cases.map((): number[] => []);
+  for (let rep = 0; rep < rounds; rep++) {
+    for (let turn = 0; turn < cases.length; turn++) {
+      const index = (rep + turn) % cases.length;
+      if (options.collectEachRep === true) collectGarbage();
+      samples[index]?.push(timeOnce((cases[index] as Case).run));
+    }
+  }
+  return new Map(cases.map((item, index) => [item.name, statsOf(samples[index] ?? [])]));
+}
+
+/** k in time ~ size^k, from (size, ms) points: the slope of log(time) against log(size), least squares. */
+export function growthExponent(points: readonly (readonly [number, number])[]): number {
+  const logs = points.map(([size, ms]) => [Math.log(size), Math.log(ms)] as const);
+  const meanX = logs.reduce((sum, [x]) => sum + x, 0) / logs.length;
+  const meanY = logs.reduce((sum, [, y]) => sum + y, 0) / logs.length;
+  const covariance = logs.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  const variance = logs.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  return covariance / variance;
+}
+
 /** Measures one case on its own. */
 export function measure(item: Case, options: MeasureOptions): Stats {
   return compare([item], options).get(item.name) as Stats;

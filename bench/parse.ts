@@ -24,6 +24,7 @@ import {
   consume,
   corpusFiles,
   fmt,
+  growthExponent,
   mbPerSecond,
   round,
   table,
@@ -123,16 +124,6 @@ function throughputJson(rows: readonly Throughput[]): Json {
 
 function mbps(rows: readonly Throughput[], parser: string): number {
   return rows.find((row) => row.parser === parser)?.mbPerS ?? Number.NaN;
-}
-
-/** k in time ~ size^k: the slope of log(time) against log(size), least squares. */
-function exponentOf(sizes: ReadonlyMap<number, Stats>): number {
-  const points = [...sizes].map(([mb, stats]) => [Math.log(mb), Math.log(stats.medianMs)] as const);
-  const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
-  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
-  const covariance = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
-  const variance = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
-  return covariance / variance;
 }
 
 function lineCount(text: string): number {
@@ -236,7 +227,7 @@ function run(out: Reporter, options: BenchOptions): Json {
     const first = sizes.get(GROWTH_MB[0]) as Stats;
     const last = sizes.get(GROWTH_MB[GROWTH_MB.length - 1] as number) as Stats;
     const ratio = last.medianMs / first.medianMs;
-    return { parser: parser.name, sizes, ratio, exponent: exponentOf(sizes) };
+    return { parser: parser.name, sizes, ratio, exponent: growthExponent([...sizes].map(([mb, stats]) => [mb, stats.medianMs])) };
   });
   const sizeHeaders = GROWTH_MB.map((mb) => `${mb} MB`);
   const perSize = (row: (typeof growthRows)[number], value: (stats: Stats, mb: number) => number): string[] =>

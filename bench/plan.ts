@@ -10,7 +10,7 @@
 import { planBuild } from "../src/plan/plan.js";
 import { parsePlatform, type Platform } from "../src/platform/index.js";
 import { parseDockerfile } from "../src/syntax/index.js";
-import { collector, compare, consume, fmt, measure, round, table, type BenchOptions, type Benchmark, type Json, type Reporter } from "./harness.js";
+import { collector, consume, fmt, growthExponent, interleave, round, table, type BenchOptions, type Benchmark, type Json, type Reporter } from "./harness.js";
 import { Prng } from "./synthetic.js";
 
 const PLATFORMS = ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386", "linux/ppc64le", "linux/s390x", "linux/riscv64"].map((spec) =>
@@ -57,7 +57,7 @@ function heapAfter(run: () => unknown): number {
 
 export const planBenchmark: Benchmark = {
   name: "plan",
-  title: "planner: 200 stages × 1/2/4/8 platforms",
+  title: "planner: 200 stages × 1/2/4/8 platforms, and growth in stages × platforms",
   run(out: Reporter, options: BenchOptions): Json {
     const source = stagedDockerfile(200);
     const dockerfile = parseDockerfile(source);
@@ -66,19 +66,23 @@ export const planBenchmark: Benchmark = {
     const plan = (platforms: readonly Platform[]) => planBuild(dockerfile, { platforms, buildPlatform: BUILD });
     const rows: string[][] = [];
     const results: Json[] = [];
-    let baseline = 0;
-    for (const count of [1, 2, 4, 8]) {
+    // All sizes are measured in the same rounds (see `interleave`), the merged and the separate plans alike.
+    const counts = [1, 2, 4, 8];
+    const stats = interleave(
+      counts.flatMap((count) => {
+        const platforms = PLATFORMS.slice(0, count);
+        return [
+          { name: `merged ${count}`, run: () => consume(plan(platforms)) },
+          { name: `separate ${count}`, run: () => consume(platforms.map((platform) => plan([platform]))) },
+        ];
+      }),
+      repeat,
+    );
+    const baseline = stats.get("merged 1")?.medianMs ?? 0;
+    for (const count of counts) {
       const platforms = PLATFORMS.slice(0, count);
-      const stats = compare(
-        [
-          { name: "merged", run: () => consume(plan(platforms)) },
-          { name: "separate", run: () => consume(platforms.map((platform) => plan([platform]))) },
-        ],
-        repeat,
-      );
-      const merged = stats.get("merged")?.medianMs ?? 0;
-      const separate = stats.get("separate")?.medianMs ?? 0;
-      if (count === 1) baseline = merged;
+      const merged = stats.get(`merged ${count}`)?.medianMs ?? 0;
+      const separate = stats.get(`separate ${count}`)?.medianMs ?? 0;
       const result = plan(platforms);
       const heap = heapAfter(() => plan(platforms));
       rows.push([String(count), fmt(merged), fmt(merged / baseline, 2), fmt(separate), `${fmt(separate / merged, 2)}x`, String(result.summary.vertices), String(result.summary.shared), fmt(heap / 2 ** 20, 1)]);
@@ -88,27 +92,58 @@ export const planBenchmark: Benchmark = {
     out.line();
     for (const line of table(["platforms", "ms", "growth", "separate ms", "sep/merged", "vertices", "shared", "heap MB"], rows)) out.line(`   ${line}`);
     out.line();
-    out.line("   ms: median time of one planBuild for all platforms (parse excluded);");
+    out.line("   ms: median time of one planBuild for all platforms (parse excluded), all sizes");
+    out.line("   measured in the same rounds, so that each sees the same heap and machine state;");
     out.line("   growth: ms relative to 1 platform (linear in platforms: 2, 4, 8);");
     out.line("   separate: N single-platform plans (the naive peer); heap: memory the plan keeps.");
 
-    // Growth in stages at 8 platforms: the work is stages × platforms. Back to back, each plan also
-    // pays for collecting the garbage of the one before, which grows with the plan; with a collection
-    // before each plan, the time is what one `dfc plan` run pays.
-    const stageRows: string[][] = [];
-    const byStages: Json[] = [];
-    let perStage = { steady: 0, collected: 0 };
-    for (const stages of [50, 100, 200]) {
-      const file = parseDockerfile(stagedDockerfile(stages));
-      const run = { name: "plan", run: () => consume(planBuild(file, { platforms: PLATFORMS, buildPlatform: BUILD })) };
-      const steady = measure(run, repeat).medianMs;
-      const collected = measure(run, { ...repeat, collectEachRep: true }).medianMs;
-      if (stages === 50) perStage = { steady: steady / 50, collected: collected / 50 };
-      stageRows.push([String(stages), fmt(steady), fmt(steady / stages / perStage.steady, 2), fmt(collected), fmt(collected / stages / perStage.collected, 2)]);
-      byStages.push({ stages, ms: round(steady), collectedMs: round(collected) });
-    }
+    // Growth in stages × platforms: the unit of work is one stage compiled for one platform. The
+    // 200-stage file for 1 to 8 platforms and files of 50 to 200 stages for eight, all in the same
+    // rounds. (Every stage of these files builds on the one before, and dfc compiles chains of at most
+    // 256 stages, so the stage count stops at 200.) Back to back, each plan also pays for collecting
+    // the garbage of the one before it; with a collection before each plan, each pays for its own
+    // (and for growing the heap again).
+    const shapes = [
+      { stages: 200, platforms: 1 },
+      { stages: 200, platforms: 2 },
+      { stages: 200, platforms: 4 },
+      { stages: 50, platforms: 8 },
+      { stages: 100, platforms: 8 },
+      { stages: 200, platforms: 8 },
+    ];
+    const name = (shape: { stages: number; platforms: number }): string => `${shape.stages} × ${shape.platforms}`;
+    const shapeCases = shapes.map((shape) => {
+      const file = parseDockerfile(stagedDockerfile(shape.stages));
+      const platforms = PLATFORMS.slice(0, shape.platforms);
+      return { name: name(shape), run: () => consume(planBuild(file, { platforms, buildPlatform: BUILD })) };
+    });
+    const steady = interleave(shapeCases, repeat);
+    const collected = interleave(shapeCases, { ...repeat, collectEachRep: true });
+    const perUnit = (measured: Map<string, { medianMs: number }>, shape: { stages: number; platforms: number }): number =>
+      (measured.get(name(shape))?.medianMs ?? Number.NaN) / (shape.stages * shape.platforms);
+    const first = shapes[0] as { stages: number; platforms: number };
+    const unitRows = shapes.map((shape) => [
+      name(shape),
+      String(shape.stages * shape.platforms),
+      fmt(perUnit(steady, shape) * shape.stages * shape.platforms),
+      fmt(perUnit(steady, shape) / perUnit(steady, first), 2),
+      fmt(perUnit(collected, shape) * shape.stages * shape.platforms),
+      fmt(perUnit(collected, shape) / perUnit(collected, first), 2),
+    ]);
+    const byStages: Json[] = shapes.map((shape) => ({
+      stages: shape.stages,
+      platforms: shape.platforms,
+      ms: round(perUnit(steady, shape) * shape.stages * shape.platforms),
+      collectedMs: round(perUnit(collected, shape) * shape.stages * shape.platforms),
+    }));
     out.line();
-    for (const line of table(["stages (8 platforms)", "ms", "per stage vs 50", "ms, gc before each", "per stage vs 50"], stageRows)) out.line(`   ${line}`);
-    return { stages: 200, instructions, results, byStages };
+    for (const line of table(["stages × platforms", "units", "ms", "per unit", "ms, gc before each", "per unit"], unitRows)) out.line(`   ${line}`);
+    const exponent = (measured: Map<string, { medianMs: number }>): number =>
+      growthExponent(shapes.map((shape) => [shape.stages * shape.platforms, perUnit(measured, shape) * shape.stages * shape.platforms]));
+    const k = { steady: exponent(steady), collected: exponent(collected) };
+    out.line();
+    out.line("   units: stages × platforms; per unit: ms per unit relative to the first row (1.0: linear).");
+    out.line(`   k, least-squares exponent of time ~ units^k over the six rows (1: linear): ${k.steady.toFixed(2)} back to back, ${k.collected.toFixed(2)} with gc before each.`);
+    return { stages: 200, instructions, results, byStages, exponent: { steady: round(k.steady, 2), collected: round(k.collected, 2) } };
   },
 };
