@@ -103,6 +103,8 @@ export interface ParsedInstruction<T> {
 
 const leadingTabs = /^\t+/;
 
+const NO_LINES = new SourceLines("", [], new Int32Array(0), new Int32Array(0));
+
 class LineParser extends EmbeddedActionsParser {
   private interpreter: LineInterpreter<unknown, unknown> = NO_INTERPRETER;
   private directiveLines = 0;
@@ -126,7 +128,7 @@ class LineParser extends EmbeddedActionsParser {
   private bodyStart = -1;
 
   // The file being read, and the index of the next line to consume.
-  private lines = new SourceLines("", [], new Int32Array(0), new Int32Array(0));
+  private lines = NO_LINES;
   private cursor = 0;
 
   constructor(private readonly continued: TokenType) {
@@ -209,7 +211,7 @@ class LineParser extends EmbeddedActionsParser {
     else this.touch(index);
   }
 
-  /** Parses one token stream; the parser instance is reused between calls. */
+  /** Parses one file's lines; the parser instance is reused between calls. */
   parseLines<T, R>(lines: SourceLines, directiveLines: number, interpreter: LineInterpreter<T, R>): R[] {
     this.directiveLines = directiveLines;
     this.interpreter = interpreter as LineInterpreter<unknown, unknown>;
@@ -224,7 +226,7 @@ class LineParser extends EmbeddedActionsParser {
     } finally {
       // The parser lives on between files: it must not keep this file's lines alive.
       this.input = [];
-      this.lines = new SourceLines("", [], new Int32Array(0), new Int32Array(0));
+      this.lines = NO_LINES;
       this.instructions = [];
       this.interpreter = NO_INTERPRETER;
     }

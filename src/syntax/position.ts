@@ -31,8 +31,8 @@ export const START_OF_FILE: Range = { start: { line: 1, column: 1, offset: 0 }, 
 /**
  * A range kept as two source offsets and the lines they lie on; its
  * positions are made when read. Every word of the tree has a range, and
- * three objects per range (a range and two positions) made half of the
- * parser's garbage-collection work; this is one. JSON sees a plain range.
+ * three objects per range (a range and two positions) were most of the
+ * objects a parsed tree kept alive; this is one. JSON sees a plain range.
  */
 class LocatedRange implements Range {
   constructor(
