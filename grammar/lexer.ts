@@ -14,8 +14,9 @@
  * non-blank characters. chevrotain's lexer would try a matcher per token type
  * on every line and make a token object of nine fields and a string per line;
  * for a file of 200,000 lines, keeping those alive until the parse ends was a
- * large part of its garbage collection. Here a line is two numbers in typed
- * arrays ({@link SourceLines}), and its text is cut only when asked for.
+ * large part of its garbage collection. Here a line is two numbers in arrays
+ * of small integers ({@link SourceLines}), and its text is cut only when
+ * asked for.
  *
  * The escape character changes which lines continue, so there is one
  * continued-line token type per escape character (`\` and `` ` ``).
@@ -58,9 +59,9 @@ export class SourceLines {
     readonly source: string,
     readonly tokens: readonly IToken[],
     /** Offset of each line's first character; index 0 is line 1. */
-    readonly starts: Int32Array,
+    readonly starts: readonly number[],
     /** End of each line's text, before its `\n` and any `\r` before that (BuildKit's `trimNewline`). */
-    readonly textEnds: Int32Array,
+    readonly textEnds: readonly number[],
   ) {}
 
   /** A line's text without its line ending. */
@@ -74,16 +75,15 @@ export class SourceLines {
   }
 }
 
-const sharedTokens = new Map<TokenType, IToken>();
-
 function tokenOf(type: TokenType): IToken {
-  let token = sharedTokens.get(type);
-  if (token === undefined) {
-    token = { image: type.name, startOffset: -1, tokenType: type, tokenTypeIdx: type.tokenTypeIdx ?? 0 };
-    sharedTokens.set(type, token);
-  }
-  return token;
+  return { image: type.name, startOffset: -1, tokenType: type, tokenTypeIdx: type.tokenTypeIdx ?? 0 };
 }
+
+/** The shared tokens, per escape character. */
+const TOKENS: Readonly<Record<EscapeChar, { comment: IToken; blank: IToken; continued: IToken; final: IToken }>> = {
+  "\\": { comment: tokenOf(CommentLine), blank: tokenOf(BlankLine), continued: tokenOf(ContinuedLine["\\"]), final: tokenOf(FinalLine) },
+  "`": { comment: tokenOf(CommentLine), blank: tokenOf(BlankLine), continued: tokenOf(ContinuedLine["`"]), final: tokenOf(FinalLine) },
+};
 
 /**
  * Splits `text` into lines and classifies each. A line continues when its
@@ -93,17 +93,11 @@ function tokenOf(type: TokenType): IToken {
  */
 export function scanLines(text: string, escape: EscapeChar): SourceLines {
   const escapeCode = escape.charCodeAt(0);
-  const [comment, blank, continued, final] = [CommentLine, BlankLine, ContinuedLine[escape], FinalLine].map(tokenOf) as [IToken, IToken, IToken, IToken];
-  let count = 0;
-  for (let start = 0; start < text.length; count++) {
-    const newline = text.indexOf("\n", start);
-    start = newline === -1 ? text.length : newline + 1;
-  }
-  const tokens = new Array<IToken>(count);
-  const starts = new Int32Array(count);
-  const textEnds = new Int32Array(count);
-  let start = 0;
-  for (let index = 0; index < count; index++) {
+  const { comment, blank, continued, final } = TOKENS[escape];
+  const tokens: IToken[] = [];
+  const starts: number[] = [];
+  const textEnds: number[] = [];
+  for (let start = 0; start < text.length; ) {
     const newline = text.indexOf("\n", start);
     const end = newline === -1 ? text.length : newline + 1;
     let textEnd = newline === -1 ? text.length : newline;
@@ -119,9 +113,9 @@ export function scanLines(text: string, escape: EscapeChar): SourceLines {
       const isContinued = last >= first && text.charCodeAt(last) === escapeCode && (last === first || text.charCodeAt(last - 1) !== escapeCode);
       token = isContinued ? continued : final;
     }
-    tokens[index] = token;
-    starts[index] = start;
-    textEnds[index] = textEnd;
+    tokens.push(token);
+    starts.push(start);
+    textEnds.push(textEnd);
     start = end;
   }
   return new SourceLines(text, tokens, starts, textEnds);

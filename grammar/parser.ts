@@ -103,7 +103,7 @@ export interface ParsedInstruction<T> {
 
 const leadingTabs = /^\t+/;
 
-const NO_LINES = new SourceLines("", [], new Int32Array(0), new Int32Array(0));
+const NO_LINES = new SourceLines("", [], [], []);
 
 class LineParser extends EmbeddedActionsParser {
   private interpreter: LineInterpreter<unknown, unknown> = NO_INTERPRETER;
@@ -359,7 +359,7 @@ export function parseLineStructure<T, R>(
   text: string,
   escape: EscapeChar,
   directiveLines: number,
-  interpreterFor: (lineStarts: Int32Array) => LineInterpreter<T, R>,
+  interpreterFor: (lineStarts: readonly number[]) => LineInterpreter<T, R>,
 ): R[] {
   const lines = scanLines(text, escape);
   return parserFor(escape).parseLines(lines, directiveLines, interpreterFor(lines.starts));

@@ -36,7 +36,7 @@ export function parseDockerfile(source: string): Dockerfile {
   let locator: SourceLocator | undefined;
   const warnings: ParseWarning[] = [];
 
-  const interpreterFor = (lineStarts: Int32Array): LineInterpreter<Interpreted, Instruction> => {
+  const interpreterFor = (lineStarts: readonly number[]): LineInterpreter<Interpreted, Instruction> => {
     const lines = new SourceLocator(lineStarts);
     locator = lines;
     return {
