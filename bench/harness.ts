@@ -200,7 +200,8 @@ export function interleave(cases: readonly Case[], options: MeasureOptions): Map
     round = cases.reduce((sum, item) => sum + timeOnce(item.run), 0);
     warm += round;
   }
-  const fit = round > 0 ? Math.floor(options.budgetMs / round) : options.maxReps;
+  // The budget is per case, as in `compare`: a round times every case once.
+  const fit = round > 0 ? Math.floor((options.budgetMs * cases.length) / round) : options.maxReps;
   const rounds = Math.min(options.maxReps, Math.max(options.minReps, fit));
   const samples = cases.map((): number[] => []);
   for (let rep = 0; rep < rounds; rep++) {
