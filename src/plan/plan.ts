@@ -138,7 +138,7 @@ export function planCompiled(compiled: readonly CompiledTargetGraph[], graph: Bu
 /**
  * All targets' vertices in one order, numbered by their place in it (a
  * slot), with what the plan needs per slot in arrays: maps keyed by digest
- * were most of the planner's time on large graphs.
+ * were most of planCompiled's time on large graphs.
  */
 interface MergedTargets {
   /** Every input before the vertices that use it. */
@@ -154,9 +154,10 @@ interface MergedTargets {
 }
 
 /**
- * Each target's vertex list is such an order; taking the targets' lists one
- * after the other and keeping each vertex's first appearance keeps that
- * property, since a vertex first appears after all its inputs in its list.
+ * Each target's vertex list has every input before the vertices that use
+ * it; taking the targets' lists one after the other and keeping each
+ * vertex's first appearance keeps that property, since a vertex first
+ * appears after all its inputs in its list.
  */
 function mergeTargets(compiled: readonly CompiledTargetGraph[], graph: BuildGraph): MergedTargets {
   const slots = new Map<Digest, number>();
