@@ -198,7 +198,8 @@ class Parser {
         return { type: "op", op, start, end: this.pos };
       }
       // `2>file`, `2>&1`: a file-descriptor number glued to a redirection.
-      const fd = /^[0-9]+(?=[<>])/.exec(text.slice(this.pos, Math.min(this.limit, this.pos + 6)));
+      const code = text.charCodeAt(this.pos);
+      const fd = code >= 0x30 && code <= 0x39 ? /^[0-9]+(?=[<>])/.exec(text.slice(this.pos, Math.min(this.limit, this.pos + 6))) : null;
       if (fd !== null) {
         const start = this.pos;
         const redirect = this.operatorAt(this.pos + fd[0].length);
@@ -213,6 +214,8 @@ class Parser {
 
   private operatorAt(at: number): string | null {
     const text = this.text;
+    // Every operator starts with one of `<>&|;()`: most tokens are words and stop here.
+    if (at >= this.limit || !OPERATOR_START.has(text.charCodeAt(at))) return null;
     const rest = text.slice(at, Math.min(this.limit, at + 3));
     for (const op of ["<<<", "&>>", ";;&", "<<-", "&&", "||", ";;", ";&", "|&", "<<", ">>", "<&", ">&", "<>", ">|", "&>", ";", "&", "|", "(", ")", "<", ">"]) {
       if (rest.startsWith(op)) return op;
@@ -671,6 +674,47 @@ function matchParen(text: string, start: number, limit: number): number {
 
 const WORD_END = new Set([" ", "\t", "\r", "\n", ";", "&", "|", "(", ")", "<", ">"]);
 
+/** First characters of the operators operatorAt knows: `<`, `>`, `&`, `|`, `;`, `(`, `)`. */
+const OPERATOR_START = new Set([0x3c, 0x3e, 0x26, 0x7c, 0x3b, 0x28, 0x29]);
+
+/**
+ * Characters an unquoted word reads as plain text, one after another: not a
+ * word end, quote, escape, expansion, `%` (cmd's `%NAME%`) or glob character
+ * (which makes the word a pattern, see addLiteral).
+ */
+function isPlain(code: number): boolean {
+  switch (code) {
+    case 0x20: // space
+    case 0x09: // tab
+    case 0x0d: // \r
+    case 0x0a: // \n
+    case 0x3b: // ;
+    case 0x26: // &
+    case 0x7c: // |
+    case 0x28: // (
+    case 0x29: // )
+    case 0x3c: // <
+    case 0x3e: // >
+    case 0x5c: // \
+    case 0x27: // '
+    case 0x22: // "
+    case 0x24: // $
+    case 0x60: // `
+    case 0x25: // %
+    case 0x2a: // *
+    case 0x3f: // ?
+    case 0x5b: // [
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** Characters that are plain text inside double quotes: not the closing quote, an escape or an expansion. */
+function isPlainQuoted(code: number): boolean {
+  return code !== 0x22 && code !== 0x5c && code !== 0x24 && code !== 0x60;
+}
+
 /** Reads one word (or, in "body" mode, a heredoc body as if double-quoted) with its parts. */
 class WordReader {
   private pos: number;
@@ -756,8 +800,12 @@ class WordReader {
           continue;
         }
       }
-      this.addLiteral(ch, false, this.pos, this.pos + 1);
+      // A run of characters with no meaning of their own is one literal piece
+      // (a glob character or a `%` stays on its own, as addLiteral needs).
+      const runStart = this.pos;
       this.pos++;
+      if (isPlain(text.charCodeAt(runStart))) while (this.pos < this.limit && isPlain(text.charCodeAt(this.pos))) this.pos++;
+      this.addLiteral(text.slice(runStart, this.pos), false, runStart, this.pos);
     }
     return this.finish();
   }
@@ -765,7 +813,9 @@ class WordReader {
   private finish(): ShellWord {
     this.flushLiteral();
     const raw = this.text.slice(this.start, this.pos);
-    const literal = this.expands ? null : this.parts.map((part) => (part.kind === "literal" ? part.text : "")).join("");
+    const only = this.parts.length === 1 ? this.parts[0] : undefined;
+    // Most words are one literal piece.
+    const literal = this.expands ? null : only?.kind === "literal" ? only.text : this.parts.map((part) => (part.kind === "literal" ? part.text : "")).join("");
     let glob: RegExp | null = null;
     if (!this.expands && this.globby) {
       const source = this.parts.map((part) => (part.kind !== "literal" ? "" : part.quoted ? escapeRegExp(part.text) : globToRegExp(part.text))).join("");
@@ -850,8 +900,10 @@ class WordReader {
         this.backquote();
         continue;
       }
-      this.addLiteral(ch, true, this.pos, this.pos + 1);
+      const runStart = this.pos;
       this.pos++;
+      while (this.pos < this.limit && isPlainQuoted(text.charCodeAt(this.pos))) this.pos++;
+      this.addLiteral(text.slice(runStart, this.pos), true, runStart, this.pos);
     }
   }
 

@@ -127,24 +127,26 @@ function heredocRoleOf(form: CommandForm, head: ShellScript | null, heredoc: Her
   return "data";
 }
 
-/** Offsets in a shell-form script (lines joined) → source ranges. */
+/** Offsets in a shell-form script (lines joined) → source ranges; the lines are walked when a range is first asked for. */
 function shellTextMap(view: SourceView, word: Word): (start: number, end: number) => Range {
-  const fallback = (): Range => word.range;
-  const segments = joinedSegments(view, word.range.start.offset, word.value.length);
-  if (segments === null) return fallback;
-  const at = (offset: number, end: boolean): number => {
-    const probe = end && offset > 0 ? offset - 1 : offset;
-    let chosen = segments[0] as { textOffset: number; sourceOffset: number };
-    for (const segment of segments) {
-      if (segment.textOffset <= probe) chosen = segment;
-      else break;
-    }
-    return chosen.sourceOffset + (offset - chosen.textOffset);
-  };
+  let walked: { segments: { textOffset: number; sourceOffset: number }[] | null } | undefined;
   return (start, end) => {
-    if (start < 0 || end > word.value.length || start > end) return fallback();
-    return { start: view.locator.at(at(start, false)), end: view.locator.at(at(end, end > start)) };
+    walked ??= { segments: joinedSegments(view, word.range.start.offset, word.value.length) };
+    const segments = walked.segments;
+    if (segments === null || start < 0 || end > word.value.length || start > end) return word.range;
+    return { start: view.locator.at(sourceOffset(segments, start, false)), end: view.locator.at(sourceOffset(segments, end, end > start)) };
   };
+}
+
+/** The source offset of an offset in the joined text; the end of a piece maps to the piece it ends (`end`). */
+function sourceOffset(segments: readonly { textOffset: number; sourceOffset: number }[], offset: number, end: boolean): number {
+  const probe = end && offset > 0 ? offset - 1 : offset;
+  let chosen = segments[0] as { textOffset: number; sourceOffset: number };
+  for (const segment of segments) {
+    if (segment.textOffset <= probe) chosen = segment;
+    else break;
+  }
+  return chosen.sourceOffset + (offset - chosen.textOffset);
 }
 
 /**
