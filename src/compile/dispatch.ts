@@ -13,7 +13,7 @@ import type { Digest, ExecMount, FileAction, SourceSpec, VertexContent } from ".
 import type { BuildGraph } from "../graph/graph.js";
 import { formatPlatform } from "../platform/index.js";
 import { expandWord, ShellExpansionError } from "../shell/index.js";
-import type { Heredoc, Word } from "../syntax/ast.js";
+import type { Heredoc, Instruction, Word } from "../syntax/ast.js";
 import { chompHeredoc } from "../syntax/heredoc.js";
 import type { Range } from "../syntax/position.js";
 import type { Vars } from "./args.js";
@@ -60,8 +60,19 @@ export function expand(value: string, range: Range, vars: Vars, escape: "\\" | "
 
 /** BuildKit's progress name: `[builder 3/7] RUN go build ./...` (one line, blanks folded). */
 function stepName(context: DispatchContext, step: number, command: Command): string {
-  const text = command.source.original.replace(/\s+/g, " ").trim();
-  return `[${context.stage} ${step}/${context.steps}] ${text}`;
+  return `[${context.stage} ${step}/${context.steps}] ${foldedText(command.source)}`;
+}
+
+const folded = new WeakMap<Instruction, string>();
+
+/** An instruction's text on one line; every target compiles the same instructions, so once per instruction. */
+function foldedText(instruction: Instruction): string {
+  let text = folded.get(instruction);
+  if (text === undefined) {
+    text = instruction.original.replace(/\s+/g, " ").trim();
+    folded.set(instruction, text);
+  }
+  return text;
 }
 
 export function dispatch(command: Command, state: StageState, context: DispatchContext, step: number): void {
