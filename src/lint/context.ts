@@ -67,11 +67,25 @@ export interface LintContext extends LintInput {
   report(report: Report): void;
 }
 
+interface Snapshot {
+  readonly state: object;
+  readonly declaredArgs: ReadonlySet<string>;
+  readonly env: ReadonlyMap<string, string>;
+}
+
 class StepRecorder implements CompileObserver {
-  readonly pending: { definition: StageDefinition; command: Command; declaredArgs: Set<string>; env: Map<string, string> }[] = [];
+  readonly pending: { definition: StageDefinition; command: Command; declaredArgs: ReadonlySet<string>; env: ReadonlyMap<string, string> }[] = [];
+  private snapshot: Snapshot | undefined;
+  /** Whether the last command recorded changes the declared ARGs or the environment (ARG, ENV). */
+  private changing = false;
 
   command(definition: StageDefinition, command: Command, state: { declaredArgs: ReadonlySet<string>; runEnv: ReadonlyMap<string, string> }): void {
-    this.pending.push({ definition, command, declaredArgs: new Set(state.declaredArgs), env: new Map(state.runEnv) });
+    // Only ARG and ENV change what a step sees, so the steps between them share one copy.
+    if (this.snapshot === undefined || this.snapshot.state !== state || this.changing) {
+      this.snapshot = { state, declaredArgs: new Set(state.declaredArgs), env: new Map(state.runEnv) };
+    }
+    this.changing = command.kind === "ARG" || command.kind === "ENV";
+    this.pending.push({ definition, command, declaredArgs: this.snapshot.declaredArgs, env: this.snapshot.env });
   }
 }
 
