@@ -3,20 +3,20 @@
  *
  * BuildKit reads a Dockerfile one physical line at a time and decides what a
  * line is (comment, blank, continued, final) before it looks inside it, so the
- * natural tokens of the language are whole lines. Each token here is one
- * physical line including its `\n`; the parser in `parser.ts` assembles them
- * into instructions (continuations, comments inside continuations, heredoc
- * bodies). What an instruction line *means* (keyword, flags, arguments) is the
- * job of `src/syntax`.
+ * natural tokens of the language are whole lines: the parser in `parser.ts`
+ * consumes one token per physical line and assembles them into instructions
+ * (continuations, comments inside continuations, heredoc bodies). What an
+ * instruction line *means* (keyword, flags, arguments) is the job of
+ * `src/syntax`.
  *
  * The scanner is a plain loop over the text, in the manner of esbuild's and
  * TypeScript's scanners: a line is classified by its first and last
  * non-blank characters. chevrotain's lexer would try a matcher per token type
  * on every line and make a token object of nine fields and a string per line;
  * for a file of 200,000 lines, keeping those alive until the parse ends was a
- * large part of its garbage collection. Here a line is two numbers in arrays
- * of small integers ({@link SourceLines}), and its text is cut only when
- * asked for.
+ * large part of its garbage collection. Here a line is two small integers
+ * and a reference to one of four shared tokens, in arrays ({@link
+ * SourceLines}), and its text is cut only when asked for.
  *
  * The escape character changes which lines continue, so there is one
  * continued-line token type per escape character (`\` and `` ` ``).

@@ -224,12 +224,26 @@ class LineParser extends EmbeddedActionsParser {
       this.file();
       return this.instructions as R[];
     } finally {
-      // The parser lives on between files: it must not keep this file's lines alive.
-      this.input = [];
-      this.lines = NO_LINES;
-      this.instructions = [];
-      this.interpreter = NO_INTERPRETER;
+      this.forget();
     }
+  }
+
+  /** The parser lives on between files: it must keep nothing of the last one alive (a range keeps its line table). */
+  private forget(): void {
+    this.input = [];
+    this.lines = NO_LINES;
+    this.instructions = [];
+    this.interpreter = NO_INTERPRETER;
+    this.comments = [];
+    this.text = "";
+    this.segments = [];
+    this.emptyContinuationLines = [];
+    this.head = undefined;
+    this.value = undefined;
+    this.pending = [];
+    this.bodies = [];
+    this.body = "";
+    this.bodyStart = -1;
   }
 
   /** Marks a line as consumed by the current instruction and returns its number. */
@@ -257,13 +271,13 @@ class LineParser extends EmbeddedActionsParser {
     this.bodies = [];
     this.startLine = index + 1;
     this.startOffset = (this.lines.starts[index] ?? 0) + indent;
-    this.append(index, indent, continued);
+    this.append(index, indent, continued, raw);
   }
 
   /** Adds a line's text (from `skipped` on) to the instruction, without the continuation character when it has one. */
-  private append(index: number, skipped: number, continued: boolean): void {
+  private append(index: number, skipped: number, continued: boolean, line = this.lines.text(index)): void {
     const number = this.touch(index);
-    const text = this.lines.text(index).slice(skipped);
+    const text = line.slice(skipped);
     const piece = continued ? withoutContinuation(text) : text;
     if (piece.length > 0) {
       this.segments.push({ textOffset: this.text.length, sourceOffset: (this.lines.starts[index] ?? 0) + skipped, line: number });

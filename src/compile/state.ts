@@ -25,8 +25,12 @@ export interface MutableConfig {
 export interface StageState {
   root: Digest | null;
   readonly platform: Platform;
-  /** What RUN steps see, and what words are expanded with: the image env, ENV, and declared ARGs with values. */
-  runEnv: Map<string, string>;
+  /**
+   * What RUN steps see, and what words are expanded with: the image env, ENV,
+   * and declared ARGs with values. Only ARG and ENV change it, and only ARG
+   * changes `declaredArgs`: the linter's step recorder shares one copy between them.
+   */
+  readonly runEnv: Map<string, string>;
   /** ARG names declared in the stage so far (with or without a value). */
   readonly declaredArgs: Set<string>;
   config: MutableConfig;

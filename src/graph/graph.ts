@@ -42,7 +42,6 @@ export class BuildGraph {
     return this.entry(id).vertex;
   }
 
-
   get size(): number {
     return this.byId.size;
   }

@@ -32,7 +32,10 @@ export const START_OF_FILE: Range = { start: { line: 1, column: 1, offset: 0 }, 
  * A range kept as two source offsets and the lines they lie on; its
  * positions are made when read. Every word of the tree has a range, and
  * three objects per range (a range and two positions) were most of the
- * objects a parsed tree kept alive; this is one. JSON sees a plain range.
+ * objects a parsed tree kept alive; this is one (and the file's line table,
+ * shared by all its ranges). JSON sees a plain range, but it is not a plain
+ * object: each read of `start` or `end` makes a new position, and spreading
+ * or structured-cloning a range does not copy them.
  */
 class LocatedRange implements Range {
   constructor(
