@@ -51,6 +51,8 @@ export interface CompileObserver {
 }
 
 export interface CompiledTargetGraph extends CompiledTarget {
+  /** Where the compile started: every stage definition and the global ARGs, needed or not (the outline and the linter read them). */
+  readonly setup: TargetSetup;
   /** The stage (by index) whose instruction first created each vertex of this target (null: none, the build context). */
   readonly vertexStages: ReadonlyMap<Digest, number | null>;
   /**
@@ -83,7 +85,8 @@ export function setUpTarget(dockerfile: Dockerfile, target: Platform, targetStag
 }
 
 export function compileTarget(dockerfile: Dockerfile, options: CompileOptions): CompiledTargetGraph {
-  const { platform, tag, globalArgs, stages, target } = setUpTarget(dockerfile, options.target, options.targetStage ?? null);
+  const setup = setUpTarget(dockerfile, options.target, options.targetStage ?? null);
+  const { platform, tag, globalArgs, stages, target } = setup;
   const buildArgs = options.buildArgs ?? new Map<string, string>();
   const meta = evaluateGlobalArgs(globalArgs, automaticArgs(options.buildPlatform, platform, target.name ?? ""), buildArgs, dockerfile.escape);
   const compiler = new StageCompiler(stages, meta, buildArgs, dockerfile.escape, options, platform);
@@ -92,6 +95,7 @@ export function compileTarget(dockerfile: Dockerfile, options: CompileOptions): 
   const stagesInOrder = [...compiler.done.values()].map((entry) => entry.stage).sort((a, b) => a.index - b.index);
   return {
     requested: options.target,
+    setup,
     platform,
     tagArch: tag?.instruction.range ?? null,
     targetStage: compiled.stage,
@@ -114,7 +118,6 @@ function pickTarget(stages: readonly StageDefinition[], name: string | null): St
   }
   return found;
 }
-
 
 /** Global ARGs: a build arg wins, else the default (expanded with what came before; BuildKit's buildMetaArgs). */
 export function evaluateGlobalArgs(commands: readonly ArgCommand[], automatic: Vars, buildArgs: ReadonlyMap<string, string>, escape: "\\" | "`"): Vars {

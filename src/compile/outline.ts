@@ -76,8 +76,8 @@ const sources = (text: string): string[] => [Buffer.from(text, "utf8").toString(
 
 export function outline(dockerfile: Dockerfile, source: string, options: OutlineOptions): Outline {
   const compiled = compileTarget(dockerfile, { target: options.platform, ...options, graph: new BuildGraph() });
-  // The compile keeps only what it built; the outline also needs the stage definitions (their ARGs and comments).
-  const { globalArgs, stages } = setUpTarget(dockerfile, options.platform, options.targetStage ?? null);
+  // The outline also needs the stage definitions (their ARGs and comments), not only what was built.
+  const { globalArgs, stages } = compiled.setup;
   const used = new Set(compiled.stages.map((stage) => stage.index));
   const reachable = stages.filter((stage) => used.has(stage.index));
   const args = new Map<string, OutlineArg>();

@@ -57,7 +57,8 @@ export function fromScopes(context: LintContext): readonly FromScope[] {
 function scopeOf(context: LintContext, target: TargetView): FromScope | null {
   const { escape } = context.dockerfile;
   try {
-    const { platform, globalArgs, stages, target: targetStage } = setUpTarget(context.dockerfile, target.platform, context.targetStage ?? null);
+    // The compile's own setup when it got that far; a target that did not compile may still have FROM lines to check.
+    const { platform, globalArgs, stages, target: targetStage } = target.compiled?.setup ?? setUpTarget(context.dockerfile, target.platform, context.targetStage ?? null);
     const automatic = automaticArgs(context.buildPlatform, platform, targetStage.name ?? "");
     return {
       target,
