@@ -20,7 +20,6 @@ export function readDockerIgnore(dockerfilePath: string, contextDir: string): st
   return null;
 }
 
-
 /** Go's `filepath.Clean` for slash-separated paths. */
 export function cleanPath(path: string): string {
   if (path === "") return ".";

@@ -34,7 +34,6 @@ export interface GraphDocument {
   readonly vertices: (Vertex & { readonly meta: VertexMeta })[];
 }
 
-
 export function graphDocument(plan: Plan): GraphDocument {
   return {
     schemaVersion: GRAPH_SCHEMA_VERSION,

@@ -1070,7 +1070,6 @@ export function assignmentOf(word: ShellWord): { readonly name: string; readonly
   return match === null ? null : { name: match[1] as string, valueStart: word.start + match[0].length };
 }
 
-
 /** The command's name with wrappers removed (`sudo`, `env A=1`, `time`, `exec`, `nice`). */
 export function commandName(command: SimpleCommand): { readonly name: string; readonly index: number } | null {
   let index = 0;

@@ -94,7 +94,6 @@ export function spell(canonical: string, scheme: "oci" | "uname" | "dpkg" | "apk
   return SPELLINGS[canonical]?.[scheme];
 }
 
-
 /** A human label for a scheme, for messages. */
 export function schemeLabel(scheme: ArchScheme): string {
   switch (scheme) {

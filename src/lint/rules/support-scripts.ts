@@ -244,7 +244,6 @@ export function archBlockInstructions(context: LintContext): ReadonlySet<Instruc
   return inside;
 }
 
-
 /** The platform automatic ARGs BuildKit only exposes in FROM lines. */
 export const PLATFORM_ARGS = ["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"] as const;
 export const TARGET_ARGS = new Set(["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"]);

@@ -94,7 +94,6 @@ export function fileInstructions(context: LintContext): ReadonlySet<Instruction>
 
 // --- source positions --------------------------------------------------------
 
-
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
 /**
