@@ -49,9 +49,9 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
-export function sha256(text: string): Digest {
+export function sha256(data: string | Uint8Array): Digest {
   // The one-shot hash (Node 20.12+) costs half of createHash().update().digest() for small inputs.
-  return `sha256:${hash("sha256", text, "hex")}`;
+  return `sha256:${hash("sha256", data, "hex")}`;
 }
 
 /**

@@ -5,8 +5,8 @@
  * op — the last — is the bare op that names the result. dfc's tests read
  * every definition it writes this way; tools that consume dfc's LLB can too.
  */
-import { hash } from "node:crypto";
 import { fromBinary } from "@bufbuild/protobuf";
+import { sha256 } from "../../graph/digest.js";
 import { DefinitionSchema, OpSchema, type Op, type OpMetadata } from "./ops_pb.js";
 
 export interface DecodedOp {
@@ -18,8 +18,8 @@ export interface DecodedOp {
 export interface DecodedDefinition {
   /** In definition order; the final bare op is not among them. */
   readonly ops: readonly DecodedOp[];
-  /** The result the final op names; null for an empty definition (a scratch image). */
-  readonly root: { readonly digest: string; readonly index: bigint } | null;
+  /** The result the final op names, and the final op's own digest; null for an empty definition (a scratch image). */
+  readonly root: { readonly digest: string; readonly index: bigint; readonly final: string } | null;
   readonly metadata: Readonly<Record<string, OpMetadata>>;
 }
 
@@ -33,7 +33,7 @@ export function decodeDefinition(bytes: Uint8Array): DecodedDefinition {
   const seen = new Set<string>();
   let root: DecodedDefinition["root"] = null;
   definition.def.forEach((opBytes, position) => {
-    const digest = `sha256:${hash("sha256", opBytes, "hex")}`;
+    const digest = sha256(opBytes);
     const op = fromBinary(OpSchema, opBytes);
     for (const input of op.inputs) {
       if (!seen.has(input.digest)) throw new LlbDecodeError(`op ${position} (${digest}) reads ${input.digest}, which no earlier op defines`);
@@ -42,7 +42,7 @@ export function decodeDefinition(bytes: Uint8Array): DecodedDefinition {
       if (position !== definition.def.length - 1) throw new LlbDecodeError(`op ${position} is a bare result op but not the last one`);
       const [result] = op.inputs;
       if (result === undefined || op.inputs.length !== 1) throw new LlbDecodeError(`the final op must name exactly one result, it names ${op.inputs.length}`);
-      root = { digest: result.digest, index: result.index };
+      root = { digest: result.digest, index: result.index, final: digest };
       seen.add(digest);
       return;
     }

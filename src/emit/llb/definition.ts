@@ -68,12 +68,13 @@ export function llbTargets(plan: Plan): LlbTarget[] {
 /** The target's vertices, inputs first, in the plan's order. */
 function closureOf(target: PlannedTarget, byId: ReadonlyMap<Digest, PlannedVertex>): PlannedVertex[] {
   const needed = new Set<Digest>();
-  const visit = (id: Digest): void => {
-    if (needed.has(id)) return;
+  // A work list, not recursion: a file of thousands of steps makes a chain that deep.
+  const pending = target.root === null ? [] : [target.root];
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    if (needed.has(id)) continue;
     needed.add(id);
-    for (const input of byId.get(id)?.vertex.inputs ?? []) visit(input);
-  };
-  if (target.root !== null) visit(target.root);
+    pending.push(...(byId.get(id)?.vertex.inputs ?? []));
+  }
   return [...byId.values()].filter((planned) => needed.has(planned.vertex.id));
 }
 

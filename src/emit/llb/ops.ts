@@ -18,9 +18,9 @@
  * becomes no op at all, and a cache mount with uid, gid or mode gets a small
  * file op that creates its directory with those settings.
  */
-import { hash } from "node:crypto";
 import { posix } from "node:path";
 import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
+import { sha256 } from "../../graph/digest.js";
 import type { Digest, ExecContent, ExecMount, FileAction, FileContent, SourceSpec, Vertex } from "../../graph/ir.js";
 import { parsePlatform } from "../../platform/index.js";
 import { SourceError } from "../../syntax/errors.js";
@@ -65,7 +65,7 @@ export class LlbUnsupportedError extends SourceError {
 
 export function marshalOp(init: MessageInitShape<typeof OpSchema>): LlbOp {
   const bytes = toBinary(OpSchema, create(OpSchema, init));
-  return { digest: `sha256:${hash("sha256", bytes, "hex")}`, bytes };
+  return { digest: sha256(bytes), bytes };
 }
 
 /** A build names a handful of platforms, thousands of times. */
