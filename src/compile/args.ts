@@ -27,6 +27,9 @@ export const AUTOMATIC_ARGS = [
   "TARGETSTAGE",
 ] as const;
 
+/** The automatic ARGs that describe the target platform (what differs between the builds of a multi-platform build). */
+export const TARGET_PLATFORM_ARGS = ["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"] as const;
+
 /** The automatic platform ARGs for one build. */
 export function automaticArgs(build: Platform, target: Platform, targetStage: string): Vars {
   return new Map<string, string>([

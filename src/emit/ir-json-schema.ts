@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { IR_VERSION } from "../graph/digest.js";
-import { vertexMetaSchema, vertexSchema } from "../graph/schema.js";
+import { digestSchema, vertexMetaSchema, vertexSchema, type Same } from "../graph/schema.js";
 import { GRAPH_SCHEMA_VERSION, type GraphDocument } from "./ir-json.js";
 
 export const graphDocumentSchema = z.object({
@@ -18,7 +18,7 @@ export const graphDocumentSchema = z.object({
         platform: z.string().describe("the platform this build is made for"),
         publishedAs: z.array(z.string()).describe("requested platforms served by it (several with TAGARCH)"),
         stage: z.string().describe("the target stage"),
-        root: z.string().regex(/^sha256:[0-9a-f]{64}$/).nullable().describe("the vertex whose result is the image's file system; null for an empty scratch image"),
+        root: digestSchema.nullable().describe("the vertex whose result is the image's file system; null for an empty scratch image"),
       }),
     )
     .describe("one per distinct build"),
@@ -27,6 +27,5 @@ export const graphDocumentSchema = z.object({
     .describe("every vertex once, inputs before the vertices that use them"),
 });
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const typesAgree: Same<z.output<typeof graphDocumentSchema>, GraphDocument> = true;
 void typesAgree;

@@ -9,7 +9,7 @@
  * the version of the digest encoding: equal versions, equal digests.
  */
 import { IR_VERSION } from "../graph/digest.js";
-import type { Vertex, VertexMeta } from "../graph/ir.js";
+import type { Digest, Vertex, VertexMeta } from "../graph/ir.js";
 import type { Plan } from "../plan/plan.js";
 
 /** The schema lives in ir-json-schema.ts, so writing a document does not load zod. */
@@ -28,7 +28,7 @@ export interface GraphDocument {
     readonly publishedAs: string[];
     readonly stage: string;
     /** The vertex whose result is the image's file system; null for an empty scratch image. */
-    readonly root: string | null;
+    readonly root: Digest | null;
   }[];
   /** Every vertex once, inputs before the vertices that use them; `meta` is display only. */
   readonly vertices: (Vertex & { readonly meta: VertexMeta })[];

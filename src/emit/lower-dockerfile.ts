@@ -59,6 +59,7 @@
  * IFARCH lines move into their block; those above ENDIFARCH and TAGARCH are
  * dropped with the lines.
  */
+import { TARGET_PLATFORM_ARGS } from "../compile/args.js";
 import { setUpTarget, type TargetSetup } from "../compile/compile.js";
 import type { ArgCommand } from "../compile/instructions/index.js";
 import type { StageDefinition } from "../compile/stages.js";
@@ -74,9 +75,6 @@ import { basesUsed, rewriteStages, type CopyContext } from "./lower/rewrite.js";
 import { mayRead } from "./lower/words.js";
 
 export { LoweringError } from "./lower/errors.js";
-
-/** The automatic ARGs whose values are the target's: a TAGARCH member would see its own. */
-const TARGET_ARGS = ["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"];
 
 /**
  * The standard Dockerfile for `platforms`. Throws LoweringError when the
@@ -102,7 +100,8 @@ function lowerPerBuild(dockerfile: Dockerfile, resolved: readonly Resolved[], an
   const escape = dockerfile.escape;
   const layout = layOut(resolved, anchor, escape);
   const globalArgs = commonGlobalArgs(layout.copies.map((copy) => copy.globalArgs));
-  const memberVarying = derivedNames(globalArgs, TARGET_ARGS);
+  // The target's own ARGs: a TAGARCH member would see its own values.
+  const memberVarying = derivedNames(globalArgs, TARGET_PLATFORM_ARGS);
   const stageVarying = layout.targetStageVaries ? derivedNames(globalArgs, ["TARGETSTAGE"]) : null;
   const usedAsBase = basesUsed(layout.copies, escape);
   const first = layout.copies[0] as BuildCopy;

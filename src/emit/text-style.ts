@@ -1,7 +1,5 @@
 /** What the text renderers share: ANSI colour on request, clipping to a column, short platform names. */
-const ESC = "\u001b[";
-
-export const paint = (on: boolean, code: string, text: string): string => (on ? `${ESC}${code}m${text}${ESC}0m` : text);
+export { paint } from "../syntax/diagnostic.js";
 
 export const clip = (text: string, width: number): string => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
 

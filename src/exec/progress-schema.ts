@@ -4,11 +4,12 @@
  * The check at the end fails to compile if it and the type drift apart.
  */
 import { z } from "zod";
+import { digestSchema, type Same } from "../graph/schema.js";
 import type { ProgressEvent } from "./progress.js";
 
 export const progressEventSchema = z.object({
   event: z.enum(["start", "done", "cached", "error"]),
-  vertex: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  vertex: digestSchema,
   /** Requested platforms whose build needs the vertex. */
   targets: z.array(z.string()),
   /** How an exec vertex runs; null for sources, file operations and merges. */
@@ -20,6 +21,5 @@ export const progressEventSchema = z.object({
   message: z.string().optional(),
 });
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const typesAgree: Same<z.output<typeof progressEventSchema>, ProgressEvent> = true;
 void typesAgree;

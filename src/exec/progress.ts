@@ -2,12 +2,13 @@
  * Progress events: what the scheduler reports while it works, and the form
  * `--progress json` prints (one object per line).
  */
+import type { Digest } from "../graph/ir.js";
 import type { PlannedVertex } from "../plan/plan.js";
 
 /** One line of `--progress json` (schema: progress-schema.ts, `dfc schema progress`). */
 export interface ProgressEvent {
   readonly event: "start" | "done" | "cached" | "error";
-  readonly vertex: string;
+  readonly vertex: Digest;
   /** Requested platforms whose build needs the vertex. */
   readonly targets: string[];
   /** How an exec vertex runs; null for sources, file operations and merges. */

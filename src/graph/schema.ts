@@ -8,7 +8,9 @@ import { z } from "zod";
 import type { Vertex, VertexMeta } from "./ir.js";
 
 // A template literal (not z.custom) so the digest type is `sha256:${string}` and JSON Schema can express it as a pattern.
-const digest = z.templateLiteral(["sha256:", z.string().regex(/^[0-9a-f]{64}$/)]);
+/** A content digest, `sha256:` and 64 hex digits (every schema that names vertices uses it). */
+export const digestSchema = z.templateLiteral(["sha256:", z.string().regex(/^[0-9a-f]{64}$/)]);
+const digest = digestSchema;
 const platform = z.string().describe("os/arch[/variant], normalized");
 const index = z.number().int().nonnegative().describe("index into the vertex's inputs");
 const nullableIndex = index.nullable();
@@ -151,8 +153,10 @@ export const vertexMetaSchema = z.object({
     .describe("the instruction's place in the Dockerfile (1-based line and column, 0-based offset); null when made by no instruction"),
 });
 
+/** True when two types are the same: for compile-time checks that a schema and its hand-written type agree. */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 // Compile-time agreement between the schemas and the hand-written types.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const vertexTypesAgree: Same<z.output<typeof vertexSchema>, Vertex> = true;
 const metaTypesAgree: Same<z.output<typeof vertexMetaSchema>, VertexMeta> = true;
 void (vertexTypesAgree && metaTypesAgree);

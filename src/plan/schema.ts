@@ -4,9 +4,9 @@
  * tests validate real plans against it.
  */
 import { z } from "zod";
+import { digestSchema as digest } from "../graph/schema.js";
 import { PLAN_SCHEMA_VERSION } from "./json.js";
 
-const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/);
 const platform = z.string().describe("os/arch[/variant], normalized");
 
 export const planJsonSchema = z.object({

@@ -20,7 +20,8 @@ export interface DiagnosticText {
 }
 
 const COLORS: Readonly<Record<Severity, string>> = { error: "31", warning: "33", note: "36", info: "34" };
-const paint = (on: boolean, code: string, text: string): string => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+/** `text` in an ANSI style (`1` bold, `31` red, …) when `on`. */
+export const paint = (on: boolean, code: string, text: string): string => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 
 /** Header, source line and caret; `color` adds ANSI colours (for terminals only). */
 export function formatDiagnostic(diagnostic: DiagnosticText, color = false): string {

@@ -17,6 +17,11 @@ export function isAsKeyword(word: string): boolean {
 /** BuildKit's rule for a lower-cased stage name. */
 const VALID_STAGE_NAME = /^[a-z][a-z0-9_.-]*$/;
 
+/** Whether a lower-cased name is one BuildKit accepts for a stage. */
+export function isValidStageName(name: string): boolean {
+  return VALID_STAGE_NAME.test(name);
+}
+
 export function fromCommand(source: WordsInstruction): FromCommand {
   const [image, as, name] = source.args;
   // BuildKit checks the arguments before the flags.
@@ -26,7 +31,7 @@ export function fromCommand(source: WordsInstruction): FromCommand {
   let stageName: FromCommand["stageName"] = null;
   if (name !== undefined) {
     const lower = name.value.toLowerCase();
-    if (!VALID_STAGE_NAME.test(lower)) {
+    if (!isValidStageName(lower)) {
       throw new InstructionError(`invalid name for build stage: ${goQuote(name.value)}, name can't start with a number or contain symbols`, name.range);
     }
     stageName = { value: lower, range: name.range };

@@ -18,8 +18,9 @@
  * becomes no op at all, and a cache mount with uid, gid or mode gets a small
  * file op that creates its directory with those settings.
  */
-import { posix } from "node:path";
 import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
+import { cleanPath } from "../../compile/dockerignore.js";
+import { compareGoStrings } from "../../compile/instructions/go.js";
 import { sha256 } from "../../graph/digest.js";
 import type { Digest, ExecContent, ExecMount, FileAction, FileContent, SourceSpec, Vertex } from "../../graph/ir.js";
 import { parsePlatform } from "../../platform/index.js";
@@ -174,7 +175,7 @@ function gitIdentity(url: string): string {
  */
 export function sortedRecord<V>(entries: readonly (readonly [string, V | null])[]): Record<string, V> {
   const record: Record<string, V> = {};
-  for (const [key, value] of [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (value !== null) record[key] = value;
+  for (const [key, value] of [...entries].sort(([a], [b]) => compareGoStrings(a, b))) if (value !== null) record[key] = value;
   return record;
 }
 
@@ -240,7 +241,7 @@ function execOp(vertex: ExecContent & { readonly inputs: readonly Digest[] }, in
         break;
     }
   }
-  fileSystems.sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0));
+  fileSystems.sort((a, b) => compareGoStrings(a.dest, b.dest));
   const mounts: MountInit[] = [...fileSystems.map(({ ref, mount }) => mount(inputs.index(ref))), ...sockets];
   // BuildKit points SSH_AUTH_SOCK at the first agent socket unless the step sets it.
   const env = sshSocket !== null && !vertex.env.some((entry) => entry.startsWith("SSH_AUTH_SOCK=")) ? [...vertex.env, `SSH_AUTH_SOCK=${sshSocket}`] : vertex.env;
@@ -301,7 +302,7 @@ function fileAction(action: FileAction, base: bigint, location: Range): FileActi
       return {
         case: "copy",
         value: {
-          src: cleanAbsolute(action.src),
+          src: cleanPath("/" + action.src),
           dest: action.dest,
           owner: chownOpt(action.chown, base),
           mode: action.chmod === null ? -1 : Number.parseInt(action.chmod, 8),
@@ -324,12 +325,6 @@ function fileAction(action: FileAction, base: bigint, location: Range): FileActi
     case "symlink":
       return { case: "symlink", value: { oldpath: action.target, newpath: action.path, timestamp: NONE } };
   }
-}
-
-/** The source path as BuildKit's client writes it: absolute and cleaned (Go's path.Clean: no trailing slash). */
-function cleanAbsolute(path: string): string {
-  const joined = posix.join("/", path);
-  return joined.length > 1 && joined.endsWith("/") ? joined.slice(0, -1) : joined;
 }
 
 /**

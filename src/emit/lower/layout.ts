@@ -8,6 +8,7 @@
  */
 import type { TargetSetup } from "../../compile/compile.js";
 import { isValidImageRef } from "../../compile/image-ref.js";
+import { isValidStageName } from "../../compile/instructions/from.js";
 import type { ArgCommand } from "../../compile/instructions/index.js";
 import { stageLabel, type StageDefinition } from "../../compile/stages.js";
 import { formatPlatform, normalizePlatform, samePlatform, type Platform } from "../../platform/index.js";
@@ -62,9 +63,6 @@ export interface Layout {
   /** Every stage name of the lowered file. */
   readonly names: ReadonlySet<string>;
 }
-
-/** BuildKit's rule for a (lower-cased) stage name. */
-const VALID_STAGE_NAME = /^[a-z][a-z0-9_.-]*$/;
 
 /** `amd64`, `arm64`, `armv7`, `386`: the platform as `${TARGETARCH}${TARGETVARIANT}` expands. */
 export function suffixOf(platform: Platform): string {
@@ -279,7 +277,7 @@ class NameRegistry {
   private readonly entries = new Map<string, { readonly what: string; readonly range: Range }>();
 
   add(name: string, what: string, range: Range): void {
-    if (!VALID_STAGE_NAME.test(name)) throw new LoweringError(`cannot lower: "${name}" (${what}) is not a valid stage name`, range);
+    if (!isValidStageName(name)) throw new LoweringError(`cannot lower: "${name}" (${what}) is not a valid stage name`, range);
     const existing = this.entries.get(name);
     if (existing !== undefined) {
       throw new LoweringError(`cannot lower: the lowered Dockerfile would name two stages "${name}": ${existing.what} and ${what}; rename one of them`, range, [

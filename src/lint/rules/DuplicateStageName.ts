@@ -13,16 +13,15 @@
 import type { Instruction, Word } from "../../syntax/ast.js";
 import { goQuote } from "../../syntax/go-quote.js";
 import type { Rule } from "../rule.js";
-import { isAsKeyword } from "../../compile/instructions/from.js";
+import { isAsKeyword, isValidStageName } from "../../compile/instructions/from.js";
 
-/** BuildKit's rule for a (lower-cased) stage name; other names are the compiler's error. */
-const VALID_STAGE_NAME = /^[a-z][a-z0-9_.-]*$/;
 
 function stageName(instruction: Instruction): Word | null {
   if (instruction.kind !== "FROM" || instruction.args.length !== 3) return null;
   const [, as, name] = instruction.args;
   if (as === undefined || name === undefined || !isAsKeyword(as.value)) return null;
-  return VALID_STAGE_NAME.test(name.value.toLowerCase()) ? name : null;
+  // Other names are the compiler's error, not this rule's.
+  return isValidStageName(name.value.toLowerCase()) ? name : null;
 }
 
 export const rule: Rule = {

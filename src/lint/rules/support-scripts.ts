@@ -9,6 +9,7 @@
  * whole script. Heredoc bodies are raw source, and exec-form arguments map
  * one to one when they hold no JSON escapes.
  */
+import { TARGET_PLATFORM_ARGS } from "../../compile/args.js";
 import type { CommandForm, Heredoc, Instruction, Word } from "../../syntax/ast.js";
 import { lineStartsOf, SourceLocator, type Range } from "../../syntax/position.js";
 import type { LintContext, Step, TargetView } from "../context.js";
@@ -246,4 +247,4 @@ export function archBlockInstructions(context: LintContext): ReadonlySet<Instruc
 
 /** The platform automatic ARGs BuildKit only exposes in FROM lines. */
 export const PLATFORM_ARGS = ["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"] as const;
-export const TARGET_ARGS = new Set(["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"]);
+export const TARGET_ARGS: ReadonlySet<string> = new Set(TARGET_PLATFORM_ARGS);
