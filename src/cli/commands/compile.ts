@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { graphDocument } from "../../emit/ir-json.js";
 import type { LlbIndex, LlbTarget } from "../../emit/llb/definition.js";
-import { planBuild, type Plan } from "../../plan/plan.js";
+import { planBuild } from "../../plan/plan.js";
 import { parseDockerfile } from "../../syntax/parse.js";
 import { oneOf, parseCommandLine } from "../args.js";
 import { EXIT_OK, UsageError } from "../errors.js";
@@ -52,28 +52,31 @@ export async function run(argv: string[]): Promise<number> {
   const format = oneOf("format", values.format, ["json", "llb", "dockerfile"], "json");
   const settings = await planSettings(values);
   const input = readInput(dockerfilePath("compile", values.file, positionals));
-  // The LLB encoder (protobuf) and the lowering are loaded only for the format that needs them.
-  const llb = format === "llb" ? await import("../../emit/llb/definition.js") : null;
-  const lowering = format === "dockerfile" ? await import("../../emit/lower-dockerfile.js") : null;
-  let plan: Plan;
-  let text = "";
-  let targets: LlbTarget[] = [];
+  let write: () => void;
   try {
     const dockerfile = parseDockerfile(input.text);
-    plan = planBuild(dockerfile, settings);
-    if (llb !== null) targets = llb.llbTargets(plan);
-    else if (lowering !== null) text = lowering.lowerDockerfile(dockerfile, settings.platforms);
-    else text = `${JSON.stringify(graphDocument(plan), null, 2)}\n`;
+    // Every format needs the file to compile for every platform: the plan is that check, and the graph.
+    const plan = planBuild(dockerfile, settings);
+    // The LLB encoder (protobuf) and the lowering are loaded only for the format that needs them.
+    if (format === "llb") {
+      const { llbIndex, llbTargets } = await import("../../emit/llb/definition.js");
+      const targets = llbTargets(plan);
+      write = () => writeLlb(targets, values.output, llbIndex(plan, targets));
+    } else {
+      const text =
+        format === "dockerfile"
+          ? (await import("../../emit/lower-dockerfile.js")).lowerDockerfile(dockerfile, settings.platforms)
+          : `${JSON.stringify(graphDocument(plan), null, 2)}\n`;
+      write = () => (values.output === undefined ? writeOut(text) : writeFileAtomic(values.output, text));
+    }
   } catch (error) {
     return reportSourceError(error, input);
   }
-  if (llb !== null) writeLlb(targets, values.output, () => llb.llbIndex(plan, targets));
-  else if (values.output === undefined) writeOut(text);
-  else writeFileAtomic(values.output, text);
+  write();
   return EXIT_OK;
 }
 
-function writeLlb(targets: readonly LlbTarget[], output: string | undefined, index: () => LlbIndex): void {
+function writeLlb(targets: readonly LlbTarget[], output: string | undefined, index: LlbIndex): void {
   const [only] = targets;
   if (targets.length === 1 && only !== undefined) {
     if (output !== undefined) return writeFileAtomic(output, only.definition);
@@ -91,5 +94,5 @@ function writeLlb(targets: readonly LlbTarget[], output: string | undefined, ind
   }
   for (const target of targets) writeFileAtomic(join(output, target.file), target.definition);
   // The index last: a reader that finds it finds every file it names.
-  writeFileAtomic(join(output, "index.json"), `${JSON.stringify(index(), null, 2)}\n`);
+  writeFileAtomic(join(output, "index.json"), `${JSON.stringify(index, null, 2)}\n`);
 }
