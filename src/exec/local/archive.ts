@@ -12,6 +12,7 @@ import { createGzip } from "node:zlib";
 import { Header, type HeaderData, Pax } from "tar";
 import { PathEscapeError } from "./paths.js";
 import { decompressed, detectCompression, UnpackError, unpackTar } from "./tar-unpack.js";
+import { RUNNING_AS_ROOT } from "./users.js";
 
 /** A file that looks like an archive but cannot be unpacked, or a missing decompressor. */
 export class ArchiveError extends Error {
@@ -140,13 +141,12 @@ function hashing(hash: Hash, count: (length: number) => void) {
  * build.
  */
 export async function* tarDirectory(root: string): AsyncGenerator<Buffer> {
-  const keepOwner = process.getuid?.() === 0;
   const firstPathOfInode = new Map<string, string>();
   for await (const { path, absolute, stats } of walk(root, "")) {
     const common: HeaderData = {
       mode: stats.mode & 0o7777,
-      uid: keepOwner ? stats.uid : 0,
-      gid: keepOwner ? stats.gid : 0,
+      uid: RUNNING_AS_ROOT ? stats.uid : 0,
+      gid: RUNNING_AS_ROOT ? stats.gid : 0,
       mtime: new Date(Math.floor(stats.mtimeMs / 1000) * 1000),
       size: 0,
     };

@@ -14,6 +14,7 @@ import { chmod, copyFile, lchown, lstat, mkdir, readdir, readlink, symlink } fro
 import { join, posix, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { DockerIgnore } from "../../compile/dockerignore.js";
+import { RUNNING_AS_ROOT } from "./users.js";
 
 /** One entry of a walked tree. */
 export interface TreeEntry {
@@ -163,9 +164,6 @@ function belowAny(prefixes: readonly string[]): TreeFilter {
   };
 }
 
-/** Only root may give files away; anyone else keeps their own files. */
-const runningAsRoot = process.getuid?.() === 0;
-
 /**
  * Copies what the build sees of the context into `dest`, an empty
  * directory: modes kept, symlinks copied as links (never followed). Entries
@@ -192,7 +190,7 @@ export async function copyContext(contextDir: string, ignore: DockerIgnore | nul
       case "symlink":
         await symlink(await readlink(entry.host), host);
     }
-    if (runningAsRoot) await lchown(host, 0, 0);
+    if (RUNNING_AS_ROOT) await lchown(host, 0, 0);
   }
   for (const { host, mode } of directories.reverse()) await chmod(host, mode);
 }

@@ -19,7 +19,7 @@ import type { FileAction } from "../../graph/ir.js";
 import { excluding, nameOrder, walkTree, type TreeFilter } from "./context.js";
 import { lstatOrNull } from "./lstat.js";
 import { resolveInRoot } from "./paths.js";
-import { lookupGroup, lookupUser } from "./users.js";
+import { lookupGroup, lookupUser, RUNNING_AS_ROOT } from "./users.js";
 
 export interface FileOpsOptions {
   /** The directory holding a copy action's input file system; null for an empty one. */
@@ -65,9 +65,6 @@ export async function applyFileActions(target: string, actions: readonly FileAct
 }
 
 // --- ownership and modes -------------------------------------------------------
-
-/** Only root may give files away; anyone else keeps their own files. */
-const runningAsRoot = process.getuid?.() === 0;
 
 const numericId = (name: string): number | null => (name === "root" ? 0 : /^[0-9]+$/.test(name) ? Number(name) : null);
 
@@ -115,12 +112,9 @@ async function makeDirectories(root: string, host: string, mode: number, owner: 
   return first;
 }
 
-/** Only root may give files away: a build by anyone else keeps its own files (their owner is not recorded). */
-const mayChown = process.getuid?.() === 0;
-
 async function setOwnerAndMode(host: string, owner: Owner | null, mode: number | null): Promise<void> {
   // Owner first: changing it clears the setuid and setgid bits the mode may set.
-  if (owner !== null && mayChown) await lchown(host, owner.uid, owner.gid);
+  if (owner !== null && RUNNING_AS_ROOT) await lchown(host, owner.uid, owner.gid);
   if (mode !== null) await chmod(host, mode);
 }
 
@@ -409,6 +403,6 @@ async function place(copier: Copier, sourceHost: string, stats: Stats, host: str
 
 /** fsutil's copyFileInfo: owner from --chown or the source, mode from --chmod or the source (symlinks have none). */
 async function copyMetadata(copier: Copier, host: string, stats: Stats): Promise<void> {
-  const owner = copier.owner ?? (runningAsRoot ? { uid: stats.uid, gid: stats.gid } : null);
+  const owner = copier.owner ?? (RUNNING_AS_ROOT ? { uid: stats.uid, gid: stats.gid } : null);
   await setOwnerAndMode(host, owner, stats.isSymbolicLink() ? null : (copier.mode ?? stats.mode & 0o7777));
 }

@@ -5,15 +5,17 @@
  * TAGARCH group publishes one build under several platforms. Entries are
  * named by platform key (`linux_arm64`).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, readdir, rename, rm, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ImageConfig } from "../../compile/image-config.js";
+import { sha256 } from "../../graph/digest.js";
 import { formatPlatform, platformKey, type Platform } from "../../platform/index.js";
 import { tarDirectory, writeLayer } from "./archive.js";
 import { lstatOrNull } from "./lstat.js";
+import { digestHex, MEDIA_TYPES, REF_NAME, type Descriptor } from "./oci.js";
 
 export interface OciImage {
   /** What the image was built as: its config's os, architecture and variant. */
@@ -33,22 +35,6 @@ export interface OciOutput {
 /** The layout cannot be written as asked (the images or the destination are unsuitable). */
 export class OciLayoutError extends Error {
   override readonly name = "OciLayoutError";
-}
-
-const MEDIA_TYPE = {
-  index: "application/vnd.oci.image.index.v1+json",
-  manifest: "application/vnd.oci.image.manifest.v1+json",
-  config: "application/vnd.oci.image.config.v1+json",
-  layer: "application/vnd.oci.image.layer.v1.tar+gzip",
-} as const;
-
-/** The annotation that names an index entry (a tag, in a layout). */
-export const REF_NAME = "org.opencontainers.image.ref.name";
-
-interface Descriptor {
-  readonly mediaType: string;
-  readonly digest: string;
-  readonly size: number;
 }
 
 /** The image-spec `platform` object. */
@@ -129,10 +115,10 @@ async function buildLayout(root: string, images: readonly OciImage[]): Promise<v
   const manifests: object[] = [];
   for (const image of images) {
     const layer = image.rootfs === null ? null : await addLayer(blobs, image.rootfs);
-    const config = await addJsonBlob(blobs, MEDIA_TYPE.config, imageConfig(image, layer === null ? [] : [layer.diffId]));
-    const manifest = await addJsonBlob(blobs, MEDIA_TYPE.manifest, {
+    const config = await addJsonBlob(blobs, MEDIA_TYPES.ociConfig, imageConfig(image, layer === null ? [] : [layer.diffId]));
+    const manifest = await addJsonBlob(blobs, MEDIA_TYPES.ociManifest, {
       schemaVersion: 2,
-      mediaType: MEDIA_TYPE.manifest,
+      mediaType: MEDIA_TYPES.ociManifest,
       config,
       layers: layer === null ? [] : [layer.descriptor],
     });
@@ -141,7 +127,7 @@ async function buildLayout(root: string, images: readonly OciImage[]): Promise<v
       manifests.push({ ...manifest, platform: ociPlatform(platform), annotations: { [REF_NAME]: platformKey(platform) } });
     }
   }
-  await writeFile(join(root, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE.index, manifests }));
+  await writeFile(join(root, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests }));
   await writeFile(join(root, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
 }
 
@@ -149,19 +135,15 @@ async function addLayer(blobs: string, rootfs: string): Promise<{ descriptor: De
   const temporary = join(blobs, `.layer-${randomBytes(6).toString("hex")}`);
   const { digest, diffId, size } = await writeLayer(rootfs, temporary);
   // Two images with identical trees share the blob; renaming over it is harmless.
-  await rename(temporary, join(blobs, hexOf(digest)));
-  return { descriptor: { mediaType: MEDIA_TYPE.layer, digest, size }, diffId };
+  await rename(temporary, join(blobs, digestHex(digest)));
+  return { descriptor: { mediaType: MEDIA_TYPES.ociLayer, digest, size }, diffId };
 }
 
 async function addJsonBlob(blobs: string, mediaType: string, value: object): Promise<Descriptor> {
   const data = Buffer.from(JSON.stringify(value));
-  const digest = `sha256:${createHash("sha256").update(data).digest("hex")}`;
-  await writeFile(join(blobs, hexOf(digest)), data);
+  const digest = sha256(data);
+  await writeFile(join(blobs, digestHex(digest)), data);
   return { mediaType, digest, size: data.length };
-}
-
-function hexOf(digest: string): string {
-  return digest.slice("sha256:".length);
 }
 
 /**

@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Platform } from "../../platform/index.js";
-import { REF_NAME } from "./oci-layout.js";
-import { MEDIA_TYPES, selectPlatformManifest, type Descriptor } from "./registry.js";
+import { layoutBlobPath, MEDIA_TYPES, REF_NAME, type Descriptor } from "./oci.js";
+import { selectPlatformManifest } from "./registry.js";
 
 export class LayoutError extends Error {
   override readonly name = "LayoutError";
@@ -33,12 +33,6 @@ function readJson<T>(path: string, what: string): T {
   }
 }
 
-const blobPath = (dir: string, digest: string): string => {
-  const [algorithm, hex] = digest.split(":");
-  if (algorithm !== "sha256" || hex === undefined || !/^[0-9a-f]{64}$/.test(hex)) throw new LayoutError(`${dir}: unsupported digest ${digest}`);
-  return join(dir, "blobs", "sha256", hex);
-};
-
 export function layoutImage(ref: string, platform: Platform): LayoutImage {
   const { dir, tag } = splitRef(ref);
   const index = readJson<{ manifests?: Descriptor[] }>(join(dir, "index.json"), "the OCI layout index");
@@ -47,9 +41,9 @@ export function layoutImage(ref: string, platform: Platform): LayoutImage {
   // A layout whose entry is itself an index (as buildx writes them): look inside.
   const [only] = entries;
   if (entries.length === 1 && only !== undefined && (only.mediaType === MEDIA_TYPES.ociIndex || only.mediaType === MEDIA_TYPES.dockerManifestList)) {
-    entries = readJson<{ manifests?: Descriptor[] }>(blobPath(dir, only.digest), "the image index").manifests ?? [];
+    entries = readJson<{ manifests?: Descriptor[] }>(layoutBlobPath(dir, only.digest), "the image index").manifests ?? [];
   }
   const chosen = entries.length === 1 && entries[0]?.platform === undefined ? (entries[0] as Descriptor) : selectPlatformManifest(entries, platform);
-  const manifest = readJson<{ layers?: Descriptor[] }>(blobPath(dir, chosen.digest), "the image manifest");
-  return { manifestDigest: chosen.digest, layers: (manifest.layers ?? []).map((layer) => ({ file: blobPath(dir, layer.digest), mediaType: layer.mediaType })) };
+  const manifest = readJson<{ layers?: Descriptor[] }>(layoutBlobPath(dir, chosen.digest), "the image manifest");
+  return { manifestDigest: chosen.digest, layers: (manifest.layers ?? []).map((layer) => ({ file: layoutBlobPath(dir, layer.digest), mediaType: layer.mediaType })) };
 }

@@ -6,12 +6,15 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream, openAsBlob } from "node:fs";
-import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import pLimit from "p-limit";
 import { normalizeImageRef } from "../../compile/image-ref.js";
+import { sha256 } from "../../graph/digest.js";
 import { canRun, formatPlatform, normalizePlatform, type Platform } from "../../platform/index.js";
+import { lstatOrNull } from "./lstat.js";
+import { digestHex, layoutBlobPath, MEDIA_TYPES, type Descriptor } from "./oci.js";
 
 /** A registry operation that failed, phrased for the person who ran the build. */
 export class RegistryError extends Error {
@@ -72,19 +75,12 @@ export interface ImageLocation {
   readonly digest: string | undefined;
 }
 
-export const MEDIA_TYPES = Object.freeze({
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-});
 
 const INDEX_TYPES: ReadonlySet<string> = new Set([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList]);
 const MANIFEST_TYPES: ReadonlySet<string> = new Set([MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest]);
 const MANIFEST_ACCEPT = [...INDEX_TYPES, ...MANIFEST_TYPES].join(", ");
 /** Manifests are small; containerd refuses ones over 4 MiB, and so do we. */
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-const SHA256_DIGEST = /^sha256:([a-f0-9]{64})$/;
 const PARALLEL_BLOBS = 4;
 /** Hosts that are this machine: a registry there is a test or a cache, served over HTTP. */
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -107,14 +103,6 @@ export function parseImageReference(ref: string, insecure: readonly string[] = [
   return { registry, endpoint: `${plainHttp ? "http" : "https"}://${apiHost}`, repository, tag, digest };
 }
 
-/** An OCI content descriptor, with the fields dfc reads. */
-export interface Descriptor {
-  readonly mediaType: string;
-  readonly digest: string;
-  readonly size: number;
-  readonly platform?: { readonly os?: string; readonly architecture?: string; readonly variant?: string; readonly "os.version"?: string };
-  readonly annotations?: Readonly<Record<string, string>>;
-}
 
 interface ManifestDocument {
   readonly mediaType?: string;
@@ -298,7 +286,7 @@ class BlobStore {
     const dir = join(this.dir, "sha256");
     const file = join(dir, hex);
     // Only verified blobs are ever renamed into place, so presence is proof.
-    if (await exists(file)) return file;
+    if ((await lstatOrNull(file)) !== null) return file;
     await mkdir(dir, { recursive: true });
     const temporary = join(dir, `.${hex}.${randomUUID()}.partial`);
     try {
@@ -332,27 +320,6 @@ class BlobStore {
   }
 }
 
-/** The hex part of a sha256 digest, which becomes a file name: anything else is refused. */
-function digestHex(digest: string): string {
-  const match = SHA256_DIGEST.exec(digest);
-  if (match?.[1] === undefined) throw new RegistryError(`unsupported or malformed digest ${JSON.stringify(digest)}`);
-  return match[1];
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
-}
-
-function layoutBlobPath(dir: string, digest: string): string {
-  return join(dir, "blobs", "sha256", digestHex(digest));
-}
-
 function readLayoutBlob(dir: string, digest: string): Promise<Buffer> {
   return readFile(layoutBlobPath(dir, digest));
 }
@@ -368,7 +335,7 @@ async function layoutTop(dir: string): Promise<{ descriptor: Descriptor; content
     top = { descriptor, content: await readLayoutBlob(dir, descriptor.digest) };
   } else {
     const content = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests }));
-    top = { descriptor: { mediaType: MEDIA_TYPES.ociIndex, digest: sha256Digest(content), size: content.length }, content };
+    top = { descriptor: { mediaType: MEDIA_TYPES.ociIndex, digest: sha256(content), size: content.length }, content };
   }
   if (INDEX_TYPES.has(top.descriptor.mediaType)) {
     const children = (parseJson(top.content, `index ${top.descriptor.digest}`) as ManifestDocument).manifests ?? [];
@@ -380,9 +347,6 @@ async function layoutTop(dir: string): Promise<{ descriptor: Descriptor; content
   return top;
 }
 
-function sha256Digest(content: Buffer): string {
-  return `sha256:${createHash("sha256").update(content).digest("hex")}`;
-}
 
 function parseJson(content: Buffer, what: string): unknown {
   try {
@@ -426,7 +390,7 @@ class RegistryClient {
     await expectStatus(response, [200], `fetching manifest ${reference}`);
     const content = Buffer.from(await response.arrayBuffer());
     if (content.length > MAX_MANIFEST_BYTES) throw new RegistryError(`manifest ${reference} is larger than 4 MiB`);
-    const digest = sha256Digest(content);
+    const digest = sha256(content);
     const byDigest = reference.includes(":");
     if (byDigest) digestHex(reference);
     if (byDigest && reference !== digest) {

@@ -21,6 +21,7 @@ import { createGunzip } from "node:zlib";
 import { Parser, type ReadEntry } from "tar";
 import { lstatOrNull } from "./lstat.js";
 import { PathEscapeError, resolveInRoot } from "./paths.js";
+import { RUNNING_AS_ROOT } from "./users.js";
 
 /**
  * Why unpacking failed, for the caller to word for its users (ArchiveError,
@@ -213,7 +214,6 @@ interface DirectoryAttributes {
 
 /** Writes archive members below `dest`, one at a time. */
 class MemberWriter {
-  private readonly keepOwner = process.getuid?.() === 0;
   private readonly dest: string;
   private readonly written = new Set<string>();
   /**
@@ -326,7 +326,7 @@ class MemberWriter {
       }
       if (written !== entry.size) throw new Error(`truncated (${written} of ${entry.size} bytes)`);
       // Owner before mode: chown clears the setuid and setgid bits.
-      if (this.keepOwner) await handle.chown(entry.uid ?? 0, entry.gid ?? 0);
+      if (RUNNING_AS_ROOT) await handle.chown(entry.uid ?? 0, entry.gid ?? 0);
       await handle.chmod(permissions(entry.mode, 0o644));
       if (entry.mtime !== undefined) await handle.utimes(entry.mtime, entry.mtime);
     } catch (error) {
@@ -357,7 +357,7 @@ class MemberWriter {
 
   private async setOwner(entry: ReadEntry, target: string): Promise<void> {
     // Only root may give files away; otherwise the builder's user owns them.
-    if (this.keepOwner) await lchown(target, entry.uid ?? 0, entry.gid ?? 0);
+    if (RUNNING_AS_ROOT) await lchown(target, entry.uid ?? 0, entry.gid ?? 0);
   }
 }
 

@@ -5,6 +5,13 @@
 import { readFileSync } from "node:fs";
 import { resolveInRoot } from "./paths.js";
 
+/**
+ * Whether dfc runs as root. Only root may give files away, so only then do
+ * builds set owners (chown, tar headers, copies); anyone else's build keeps
+ * its own files, and their owners are not recorded.
+ */
+export const RUNNING_AS_ROOT = process.getuid?.() === 0;
+
 export class UnknownUserError extends Error {
   override readonly name = "UnknownUserError";
 }

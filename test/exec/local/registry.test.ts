@@ -7,9 +7,8 @@ import { gunzipSync } from "node:zlib";
 import { create as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyLayer } from "../../../src/exec/local/layers.js";
+import { MEDIA_TYPES, type Descriptor } from "../../../src/exec/local/oci.js";
 import {
-  type Descriptor,
-  MEDIA_TYPES,
   parseChallenge,
   parseImageReference,
   pullImage,
