@@ -106,7 +106,7 @@ export async function buildLocally(request: LocalBuildRequest): Promise<number> 
   const images = builtImages(plan, (digest) => local.resultOf(digest));
   try {
     if (request.output !== null) await exportBuild(images, request.output);
-    if (request.push !== undefined) writeErr(`dfc: pushed ${request.push}@${await pushBuild(images, request.push, [])}`);
+    if (request.push !== undefined) writeErr(`dfc: pushed ${request.push}@${await pushBuild(images, request.push)}`);
   } catch (error) {
     return reportOutputError(error);
   }

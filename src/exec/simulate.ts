@@ -29,29 +29,25 @@ export interface Simulation {
   readonly separateWallTime: number;
 }
 
+/** Runs each step for its estimated cost in virtual seconds (a simulation is never cancelled), and notes when. */
 class SimulatedBackend implements Backend {
+  readonly timeline: TimelineEntry[] = [];
+
   constructor(private readonly clock: VirtualClock) {}
 
   cached(): Promise<boolean> {
     return Promise.resolve(false);
   }
 
-  execute(planned: PlannedVertex, signal: AbortSignal): Promise<void> {
-    return this.clock.sleep(planned.cost, signal);
+  async execute(planned: PlannedVertex): Promise<void> {
+    const start = this.clock.now();
+    await this.clock.sleep(planned.cost);
+    this.timeline.push({ planned, start, end: this.clock.now() });
   }
 }
 
 export async function simulateBuild(plan: Plan, options: { readonly jobs: number; readonly onEvent?: (event: ProgressEvent) => void }): Promise<Simulation> {
-  const starts = new Map<string, number>();
-  const timeline: TimelineEntry[] = [];
-  const byId = new Map<string, PlannedVertex>(plan.vertices.map((planned) => [planned.vertex.id, planned]));
-  const record = (event: ProgressEvent): void => {
-    options.onEvent?.(event);
-    if (event.event === "start") starts.set(event.vertex, event.time);
-    const planned = byId.get(event.vertex);
-    if (event.event === "done" && planned !== undefined) timeline.push({ planned, start: starts.get(event.vertex) ?? event.time, end: event.time });
-  };
-  const { result, wallTime } = await run(plan.vertices, options.jobs, record);
+  const { result, wallTime, timeline } = await run(plan.vertices, options.jobs, options.onEvent);
   timeline.sort((a, b) => a.start - b.start || a.end - b.end);
 
   const platforms = [...new Set(plan.vertices.flatMap((planned) => planned.targets))].sort();
@@ -70,8 +66,13 @@ export async function simulateBuild(plan: Plan, options: { readonly jobs: number
   };
 }
 
-async function run(vertices: readonly PlannedVertex[], jobs: number, onEvent?: (event: ProgressEvent) => void): Promise<{ result: ScheduleResult; wallTime: number }> {
+async function run(
+  vertices: readonly PlannedVertex[],
+  jobs: number,
+  onEvent?: (event: ProgressEvent) => void,
+): Promise<{ result: ScheduleResult; wallTime: number; timeline: TimelineEntry[] }> {
   const clock = new VirtualClock();
-  const result = await schedule(vertices, new SimulatedBackend(clock), { jobs, now: clock.now, onEvent });
-  return { result, wallTime: clock.now() };
+  const backend = new SimulatedBackend(clock);
+  const result = await schedule(vertices, backend, { jobs, now: clock.now, onEvent });
+  return { result, wallTime: clock.now(), timeline: backend.timeline };
 }

@@ -18,12 +18,8 @@ export class VirtualClock {
 
   readonly now = (): number => this.#now;
 
-  sleep(seconds: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted === true) {
-        reject(new Error("cancelled"));
-        return;
-      }
+  sleep(seconds: number): Promise<void> {
+    return new Promise((resolve) => {
       // Timers are kept in wake-up order; equal times wake in the order they were set.
       const at = this.#now + seconds;
       const index = this.#timers.findIndex((timer) => timer.at > at);

@@ -4,15 +4,16 @@
  * layers), and packing a root filesystem into an image layer.
  */
 import { createHash, type Hash } from "node:crypto";
-import { createWriteStream, type Stats } from "node:fs";
-import { lstat, open, readdir, readlink, rm } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { createWriteStream } from "node:fs";
+import { open, readlink, rm } from "node:fs/promises";
+import { basename } from "node:path";
 import { pipeline as pipelineAsync } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { Header, type HeaderData, Pax } from "tar";
 import { PathEscapeError } from "./paths.js";
 import { decompressed, detectCompression, UnpackError, unpackTar } from "./tar-unpack.js";
 import { RUNNING_AS_ROOT } from "./users.js";
+import { walkTree } from "./context.js";
 
 /** A file that looks like an archive but cannot be unpacked, or a missing decompressor. */
 export class ArchiveError extends Error {
@@ -142,7 +143,7 @@ function hashing(hash: Hash, count: (length: number) => void) {
  */
 export async function* tarDirectory(root: string): AsyncGenerator<Buffer> {
   const firstPathOfInode = new Map<string, string>();
-  for await (const { path, absolute, stats } of walk(root, "")) {
+  for await (const { path, host: absolute, stats } of walkTree(root, () => "keep")) {
     const common: HeaderData = {
       mode: stats.mode & 0o7777,
       uid: RUNNING_AS_ROOT ? stats.uid : 0,
@@ -173,18 +174,6 @@ export async function* tarDirectory(root: string): AsyncGenerator<Buffer> {
     // Sockets cannot be archived; tar tools skip them too.
   }
   yield Buffer.alloc(2 * TAR_BLOCK);
-}
-
-async function* walk(root: string, relative: string): AsyncGenerator<{ path: string; absolute: string; stats: Stats }> {
-  const names = await readdir(join(root, relative));
-  names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  for (const name of names) {
-    const path = relative === "" ? name : `${relative}/${name}`;
-    const absolute = join(root, path);
-    const stats = await lstat(absolute);
-    yield { path, absolute, stats };
-    if (stats.isDirectory()) yield* walk(root, path);
-  }
 }
 
 function memberHeader(fields: HeaderData): Buffer {

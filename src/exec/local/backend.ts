@@ -11,7 +11,7 @@
  * cache directory). Secrets are never part of a key, a snapshot or the image.
  */
 import { createHash, hash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -21,7 +21,7 @@ import type { PlannedVertex } from "../../plan/plan.js";
 import { parsePlatform } from "../../platform/index.js";
 import type { Backend } from "../backend.js";
 import { extractArchive } from "./archive.js";
-import { SnapshotCache, type CacheKey } from "./cache.js";
+import { removeTree, SnapshotCache, type CacheKey } from "./cache.js";
 import { contextDigest, copyContext } from "./context.js";
 import { copyPath, copyTree } from "./copy.js";
 import { applyFileActions } from "./file-ops.js";
@@ -39,8 +39,6 @@ export interface LocalBackendOptions {
   readonly dockerignore: DockerIgnore | null;
   /** `--secret id=…,src=…`: id → file on this machine. */
   readonly secrets: ReadonlyMap<string, string>;
-  /** Hosts reached over plain HTTP (besides localhost). */
-  readonly insecureRegistries?: readonly string[];
   /** A line of a RUN step's output. */
   readonly onOutput?: (vertex: PlannedVertex, line: string) => void;
 }
@@ -137,7 +135,7 @@ export class LocalBackend implements Backend {
       case "image": {
         if (platform === null) throw new Error(`image ${source.ref} has no platform`);
         const blobDir = join(this.options.cache.root, "blobs");
-        const image = await pullImage(source.ref, parsePlatform(platform), { blobDir, signal, insecure: this.options.insecureRegistries });
+        const image = await pullImage(source.ref, parsePlatform(platform), { blobDir, signal });
         for (const layer of image.layers) await applyLayer(layer.file, layer.mediaType, dir);
         return;
       }
@@ -216,7 +214,8 @@ export class LocalBackend implements Backend {
         release();
       }
     } finally {
-      rmSync(scratch, { recursive: true, force: true });
+      // A step may leave read-only directories behind; their clean-up must not hide the step's own result.
+      removeTree(scratch);
     }
   }
 }

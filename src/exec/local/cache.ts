@@ -133,7 +133,7 @@ export class SnapshotCache {
  * non-root user, so permissions are opened up first when removal fails.
  * Never throws: what is left is retried by the next build.
  */
-function removeTree(path: string): void {
+export function removeTree(path: string): void {
   try {
     rmSync(path, { recursive: true, force: true });
   } catch {

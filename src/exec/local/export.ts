@@ -13,6 +13,7 @@ import { parsePlatform, platformKey } from "../../platform/index.js";
 import { copyTree } from "./copy.js";
 import { writeOciLayout, type OciImage } from "./oci-layout.js";
 import { pushImage } from "./registry.js";
+import { removeTree } from "./cache.js";
 
 export type OutputSpec =
   /** An OCI image layout: a directory, or a tar file when `dest` ends in `.tar`. */
@@ -45,7 +46,7 @@ export async function exportBuild(images: readonly OciImage[], output: OutputSpe
         rmSync(dir, { recursive: true, force: true });
         renameSync(work, dir);
       } catch (error) {
-        rmSync(work, { recursive: true, force: true });
+        removeTree(work);
         throw error;
       }
     }
@@ -53,13 +54,13 @@ export async function exportBuild(images: readonly OciImage[], output: OutputSpe
 }
 
 /** Pushes the images to `ref` as one multi-platform index. */
-export async function pushBuild(images: readonly OciImage[], ref: string, insecure: readonly string[]): Promise<string> {
+export async function pushBuild(images: readonly OciImage[], ref: string): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), "dfc-push-"));
   try {
     const layout = join(work, "layout");
     await writeOciLayout({ kind: "dir", path: layout }, images);
-    return (await pushImage(ref, { dir: layout }, { insecure })).digest;
+    return (await pushImage(ref, { dir: layout })).digest;
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    removeTree(work);
   }
 }

@@ -30,8 +30,6 @@ export interface FileOpsOptions {
    * file is not an archive (it is then copied as a file).
    */
   readonly unpack: (archive: string, destDir: string) => Promise<boolean>;
-  /** What relative action paths are relative to (the stage's WORKDIR); `/` when absent. */
-  readonly workdir?: string;
 }
 
 type CopyAction = Extract<FileAction, { action: "copy" }>;
@@ -41,25 +39,27 @@ interface Owner {
   readonly gid: number;
 }
 
-/** Applies `actions` in order to the file system in `target`, changing it in place. */
+/**
+ * Applies `actions` in order to the file system in `target`, changing it in
+ * place. Their paths are absolute: the compiler resolves them against WORKDIR.
+ */
 export async function applyFileActions(target: string, actions: readonly FileAction[], options: FileOpsOptions): Promise<void> {
-  const inStage = (path: string): string => (path.startsWith("/") ? path : `${options.workdir ?? "/"}/${path}`);
   for (const action of actions) {
     switch (action.action) {
       case "copy":
-        await copy(target, action, inStage(action.dest), options);
+        await copy(target, action, action.dest, options);
         break;
       case "mkdir":
-        await makeDirectory(target, inStage(action.path), action.mode & 0o777, action.makeParents, ownerOf(target, action.chown));
+        await makeDirectory(target, action.path, action.mode & 0o777, action.makeParents, ownerOf(target, action.chown));
         break;
       case "mkfile":
-        await makeFile(target, inStage(action.path), action.data, action.mode & 0o777, ownerOf(target, action.chown));
+        await makeFile(target, action.path, action.data, action.mode & 0o777, ownerOf(target, action.chown));
         break;
       case "rm":
-        await remove(target, inStage(action.path), action.allowNotFound);
+        await remove(target, action.path, action.allowNotFound);
         break;
       case "symlink":
-        await symlink(action.target, resolveInRoot(target, inStage(action.path)));
+        await symlink(action.target, resolveInRoot(target, action.path));
     }
   }
 }

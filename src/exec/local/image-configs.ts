@@ -9,13 +9,7 @@
 import type { ImageConfig, ImageResolver } from "../../compile/image-config.js";
 import { formatPlatform, parsePlatform, type Platform } from "../../platform/index.js";
 import type { Plan } from "../../plan/plan.js";
-import { pullImage } from "./registry.js";
-
-export interface ImageConfigOptions {
-  readonly blobDir: string;
-  readonly signal?: AbortSignal;
-  readonly insecure?: readonly string[];
-}
+import { pullImage, type PullOptions } from "./registry.js";
 
 /** The registry images a plan reads, each once per platform. */
 function imagesOf(plan: Plan): { ref: string; platform: Platform }[] {
@@ -36,7 +30,7 @@ function imagesOf(plan: Plan): { ref: string; platform: Platform }[] {
  * `fallback` (an --image-meta file) answers for the rest. Null when the plan
  * reads no registry image.
  */
-export async function registryResolver(plan: Plan, fallback: ImageResolver | undefined, options: ImageConfigOptions): Promise<ImageResolver | null> {
+export async function registryResolver(plan: Plan, fallback: ImageResolver | undefined, options: PullOptions): Promise<ImageResolver | null> {
   const images = imagesOf(plan);
   if (images.length === 0) return null;
   const configs = new Map<string, ImageConfig>();

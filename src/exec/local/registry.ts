@@ -39,8 +39,6 @@ export interface RegistryCredentials {
 
 export interface RegistryOptions {
   readonly signal?: AbortSignal;
-  /** Registries (`host` or `host:port`, as written in references) to reach over plain HTTP. */
-  readonly insecure?: readonly string[];
   /** Credentials by registry, keyed as written in references (`docker.io`, `127.0.0.1:5000`). */
   readonly credentials?: Readonly<Record<string, RegistryCredentials>>;
 }
@@ -86,7 +84,7 @@ const PARALLEL_BLOBS = 4;
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Splits a reference (normalized first, so `alpine` works too) into registry, repository, tag and digest. */
-export function parseImageReference(ref: string, insecure: readonly string[] = []): ImageLocation {
+export function parseImageReference(ref: string): ImageLocation {
   const normalized = normalizeImageRef(ref);
   const at = normalized.indexOf("@");
   const name = at === -1 ? normalized : normalized.slice(0, at);
@@ -99,7 +97,7 @@ export function parseImageReference(ref: string, insecure: readonly string[] = [
   // Docker Hub's API is not served at the name it is referred to by.
   const apiHost = registry === "docker.io" || registry === "index.docker.io" ? "registry-1.docker.io" : registry;
   const hostname = registry.replace(/:\d+$/, "");
-  const plainHttp = LOOPBACK_HOSTS.has(hostname) || insecure.includes(registry) || insecure.includes(hostname);
+  const plainHttp = LOOPBACK_HOSTS.has(hostname);
   return { registry, endpoint: `${plainHttp ? "http" : "https"}://${apiHost}`, repository, tag, digest };
 }
 
@@ -118,7 +116,7 @@ interface ManifestDocument {
  */
 export async function pullImage(ref: string, platform: Platform, options: PullOptions): Promise<PulledImage> {
   return withContext(`pulling ${ref}`, options.signal, async () => {
-    const client = new RegistryClient(parseImageReference(ref, options.insecure), options);
+    const client = new RegistryClient(parseImageReference(ref), options);
     const wanted = normalizePlatform(platform);
     const top = await client.getManifest(client.location.digest ?? client.location.tag ?? "latest");
     let manifest = top;
@@ -153,7 +151,7 @@ export async function pullImage(ref: string, platform: Platform, options: PullOp
  */
 export async function pushImage(ref: string, layout: { dir: string }, options: RegistryOptions = {}): Promise<{ digest: string }> {
   return withContext(`pushing ${ref}`, options.signal, async () => {
-    const client = new RegistryClient(parseImageReference(ref, options.insecure), options);
+    const client = new RegistryClient(parseImageReference(ref), options);
     const top = await layoutTop(layout.dir);
     const { tag, digest } = client.location;
     if (digest !== undefined && digest !== top.descriptor.digest) {

@@ -115,13 +115,11 @@ describe("parseImageReference", () => {
     expect(parseImageReference("alpine")).toMatchObject({ registry: "docker.io", repository: "library/alpine", tag: "latest" });
   });
 
-  it("uses plain HTTP for this machine and for registries marked insecure", () => {
+  it("uses plain HTTP for this machine only", () => {
     expect(parseImageReference("127.0.0.1:5000/base:latest").endpoint).toBe("http://127.0.0.1:5000");
     expect(parseImageReference("localhost:5000/base").endpoint).toBe("http://localhost:5000");
     expect(parseImageReference("[::1]:5000/base").endpoint).toBe("http://[::1]:5000");
     expect(parseImageReference("registry.lan:5000/base").endpoint).toBe("https://registry.lan:5000");
-    expect(parseImageReference("registry.lan:5000/base", ["registry.lan:5000"]).endpoint).toBe("http://registry.lan:5000");
-    expect(parseImageReference("registry.lan/base", ["registry.lan"]).endpoint).toBe("http://registry.lan");
   });
 });
 
