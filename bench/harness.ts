@@ -224,6 +224,19 @@ export function growthExponent(points: readonly (readonly [number, number])[]): 
   return covariance / variance;
 }
 
+/** Heap bytes that what `run` returns keeps alive (0 without --expose-gc, which the benchmarks need anyway). */
+export function heapAfter(run: () => unknown): number {
+  const gc = collector();
+  if (gc === null) return 0;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const kept = run();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  consume(kept);
+  return Math.max(0, after - before);
+}
+
 /** Measures one case on its own. */
 export function measure(item: Case, options: MeasureOptions): Stats {
   return compare([item], options).get(item.name) as Stats;

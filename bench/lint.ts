@@ -45,16 +45,21 @@ export const lintBenchmark: Benchmark = {
         consume(result);
       }
     };
+    // The analysis every rule reads (parse, compile and plan for both platforms), without the rules.
+    const analysisOnly = (): void => {
+      for (const file of files) consume(lintSource(file.name, file.text, { platforms: PLATFORMS, buildPlatform: BUILD, rules: [] }));
+    };
     const stats = compare(
       [
         { name: "dfc", run: dfc },
+        { name: "dfc, no rules", run: analysisOnly },
         { name: "dockerfilelint", run: () => files.forEach((file) => attempt("dockerfilelint", file.name, () => dockerfilelint.run(noConfig, file.text))) },
         { name: "dockerfile-utils", run: () => files.forEach((file) => attempt("dockerfile-utils", file.name, () => validate(file.text))) },
       ],
       { warmup: options.quick ? 1 : 2, warmupMs: options.quick ? 50 : 500, minReps: options.quick ? 2 : 5, maxReps: options.quick ? 3 : 30, budgetMs: options.quick ? 400 : 4000 },
     );
     const perSecond = (name: string): number => files.length / ((stats.get(name)?.medianMs ?? Number.NaN) / 1000);
-    const rows = ["dfc", "dockerfilelint", "dockerfile-utils"].map((name) => [name, fmt(stats.get(name)?.medianMs ?? Number.NaN), fmt(perSecond(name))]);
+    const rows = ["dfc", "dfc, no rules", "dockerfilelint", "dockerfile-utils"].map((name) => [name, fmt(stats.get(name)?.medianMs ?? Number.NaN), fmt(perSecond(name))]);
     out.line(`${files.length} corpus files; dfc lints each for linux/amd64 and linux/arm64 (parse, compile, plan, all rules)`);
     out.line();
     for (const line of table(["linter", "ms (corpus)", "files/s"], rows)) out.line(`   ${line}`);
@@ -64,11 +69,12 @@ export const lintBenchmark: Benchmark = {
       dockerfileUtils: perSecond("dfc") / perSecond("dockerfile-utils"),
     };
     out.line(`   dfc / dockerfilelint    ${fmt(ratios.dockerfilelint, 3)}x   (>1: dfc is faster)`);
+    out.line(`   dfc, no rules / dockerfilelint  ${fmt(perSecond("dfc, no rules") / perSecond("dockerfilelint"), 3)}x   (the analysis alone)`);
     out.line(`   dfc / dockerfile-utils  ${fmt(ratios.dockerfileUtils, 3)}x`);
     for (const [linter, names] of crashes) out.line(`   ${linter} threw on ${names.size} file(s): ${[...names].join(", ")}`);
     return {
       files: files.length,
-      filesPerSecond: { dfc: round(perSecond("dfc")), dockerfilelint: round(perSecond("dockerfilelint")), dockerfileUtils: round(perSecond("dockerfile-utils")) },
+      filesPerSecond: { dfc: round(perSecond("dfc")), dfcNoRules: round(perSecond("dfc, no rules")), dockerfilelint: round(perSecond("dockerfilelint")), dockerfileUtils: round(perSecond("dockerfile-utils")) },
       ratios: { dockerfilelint: round(ratios.dockerfilelint), dockerfileUtils: round(ratios.dockerfileUtils) },
       findingsCounted: findings > 0,
       peerCrashes: Object.fromEntries([...crashes].map(([linter, names]) => [linter, [...names]])),

@@ -25,6 +25,7 @@ import {
   corpusFiles,
   fmt,
   growthExponent,
+  heapAfter,
   mbPerSecond,
   round,
   table,
@@ -204,6 +205,9 @@ function run(out: Reporter, options: BenchOptions): Json {
   out.line();
   out.line(`2. synthetic ${SYNTHETIC_MB} MB file (${lineCount(large.text)} lines)`);
   for (const line of throughputTable(largeRows)) out.line(`   ${line}`);
+  // What the tree keeps alive is what the collector works through while it is built.
+  const retained = new Map(LARGE_PARSERS.map((parser) => [parser.name, heapAfter(() => parser.parse(large.text))]));
+  out.line(`   retained heap of the parsed ${SYNTHETIC_MB} MB file: ${LARGE_PARSERS.map((parser) => `${parser.name} ${fmt((retained.get(parser.name) ?? 0) / 1e6)} MB`).join(", ")}`);
 
   // ---- 3. growth (the 8 MB point is the measurement above)
   const growthParsers = LARGE_PARSERS;
@@ -279,7 +283,7 @@ function run(out: Reporter, options: BenchOptions): Json {
       failures: Object.fromEntries([...failures].map(([name, list]) => [name, list.length])),
       results: throughputJson(corpusRows),
     },
-    synthetic: { bytes: large.bytes, results: throughputJson(largeRows) },
+    synthetic: { bytes: large.bytes, results: throughputJson(largeRows), retainedMB: Object.fromEntries([...retained].map(([name, bytes]) => [name, round(bytes / 1e6)])) },
     growth: Object.fromEntries(
       growthRows.map((row) => [
         row.parser,
