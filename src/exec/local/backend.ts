@@ -15,6 +15,7 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from "node:os";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { sha256 } from "../../graph/digest.js";
 import type { DockerIgnore } from "../../compile/dockerignore.js";
 import type { Digest, ExecContent, SourceSpec, Vertex } from "../../graph/ir.js";
 import type { PlannedVertex } from "../../plan/plan.js";
@@ -29,7 +30,7 @@ import { applyLayer } from "./layers.js";
 import { resolveInRoot } from "./paths.js";
 import { emulatorFor, runStep } from "./proot.js";
 import { layoutImage } from "./oci-source.js";
-import { pullImage } from "./registry.js";
+import { fetchFailure, pullImage } from "./registry.js";
 import { homeOf, resolveUser } from "./users.js";
 
 export interface LocalBackendOptions {
@@ -247,15 +248,13 @@ class CacheMountLocks {
 }
 
 async function download(source: Extract<SourceSpec, { type: "http" }>, dir: string, signal: AbortSignal): Promise<void> {
-  // fetch says only "fetch failed"; the reason (refused, unknown host, TLS) is its cause.
   const response = await fetch(source.url, { signal }).catch((error: unknown) => {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    throw new Error(`downloading ${source.url}: ${cause}`);
+    throw new Error(`downloading ${source.url}: ${fetchFailure(error)}`);
   });
   if (!response.ok) throw new Error(`downloading ${source.url}: HTTP ${response.status}`);
   const data = new Uint8Array(await response.arrayBuffer());
   if (source.checksum !== null) {
-    const actual = `sha256:${hash("sha256", data, "hex")}`;
+    const actual = sha256(data);
     if (actual !== source.checksum) throw new Error(`downloading ${source.url}: checksum ${actual} does not match --checksum ${source.checksum}`);
   }
   writeFileSync(join(dir, source.filename ?? "__unnamed__"), data, { mode: 0o600 });

@@ -519,11 +519,15 @@ class RegistryClient {
       return await fetch(url, { ...init, signal: this.options.signal ?? null });
     } catch (error) {
       if (this.options.signal?.aborted === true) throw error;
-      const cause = (error as { cause?: unknown }).cause;
-      const reason = cause instanceof Error ? cause.message : (error as Error).message;
-      throw new RegistryError(`cannot reach ${url.host} (${url.protocol.slice(0, -1)}): ${reason}`, undefined, [], { cause: error });
+      throw new RegistryError(`cannot reach ${url.host} (${url.protocol.slice(0, -1)}): ${fetchFailure(error)}`, undefined, [], { cause: error });
     }
   }
+}
+
+/** Why fetch failed: it says only "fetch failed", and the reason (refused, unknown host, TLS) is its cause. */
+export function fetchFailure(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
 }
 
 /** Whether scope `ours` (`repository:name:actions`) grants everything `theirs` asks for. */
