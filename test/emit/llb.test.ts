@@ -158,14 +158,13 @@ describe("LLB for the corpus", () => {
     expect(compiled).toBeGreaterThan(corpusFiles.length - 15);
   });
 
-  it("compile → decode → re-encode is byte-identical for random files and platform sets", () => {
+  it("every definition passes the same checks for random files and platform sets", () => {
     fc.assert(
       fc.property(fc.constantFrom(...corpusFiles), fc.subarray(PLATFORMS, { minLength: 1, maxLength: 4 }), (file, platforms) => {
-        for (const target of corpusLlb(file, platforms) ?? []) {
-          const decoded = decodeDefinition(target.definition);
-          for (const op of decoded.ops) expect(sameBytes(toBinary(OpSchema, fromBinary(OpSchema, op.bytes)), op.bytes)).toBe(true);
-          expect(sameBytes(toBinary(DefinitionSchema, fromBinary(DefinitionSchema, target.definition)), target.definition)).toBe(true);
-        }
+        const targets = corpusLlb(file, platforms);
+        // Pairs that do not compile are not counted as runs.
+        fc.pre(targets !== null);
+        for (const target of targets) checkDefinition(target);
       }),
       { numRuns: 60 },
     );

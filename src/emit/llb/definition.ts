@@ -8,13 +8,12 @@
  * The ops of a vertex are the same bytes in every build that uses it, so the
  * digests of work the planner shares are visibly equal across the files.
  */
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import type { Digest } from "../../graph/ir.js";
 import { parsePlatform, platformKey } from "../../platform/index.js";
 import type { Plan, PlannedTarget, PlannedVertex } from "../../plan/plan.js";
 import { lowerVertex, marshalOp, sortedRecord, type LlbRef, type LoweredVertex } from "./ops.js";
 import { DefinitionSchema, type OpMetadataSchema } from "./ops_pb.js";
-import type { MessageInitShape } from "@bufbuild/protobuf";
 
 export const LLB_INDEX_VERSION = 1;
 

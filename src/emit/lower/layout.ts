@@ -18,7 +18,7 @@ import { LoweringError } from "./errors.js";
 import { sharedStages } from "./shared.js";
 
 /** How an alias stage finds its copy: `FROM <label>-${TARGETARCH}${TARGETVARIANT}`. */
-export const DISPATCH = "${TARGETARCH}${TARGETVARIANT}";
+const DISPATCH = "${TARGETARCH}${TARGETVARIANT}";
 
 /** One build platform's stages, as the compiler resolves IFARCH for it. */
 export interface BuildCopy {
@@ -65,7 +65,7 @@ export interface Layout {
 }
 
 /** `amd64`, `arm64`, `armv7`, `386`: the platform as `${TARGETARCH}${TARGETVARIANT}` expands. */
-export function suffixOf(platform: Platform): string {
+function suffixOf(platform: Platform): string {
   const { architecture, variant } = normalizePlatform(platform);
   return `${architecture}${variant ?? ""}`;
 }
@@ -226,10 +226,8 @@ function groupByBuild(resolved: readonly Resolved[], anchor: Range): Group[] {
   // linux/amd64 from windows/amd64, so both cannot be lowered together.
   const suffixes = new Map<string, Platform>();
   const claim = (platform: Platform, build: Platform): void => {
+    // Normalized platform components are lower-case letters, digits, `_` and `-`: always a valid part of a stage name.
     const suffix = suffixOf(platform);
-    if (!/^[a-z0-9_.-]+$/.test(suffix)) {
-      throw new LoweringError(`cannot lower for ${formatPlatform(platform)}: "${suffix}" cannot be part of a stage name`, anchor);
-    }
     const other = suffixes.get(suffix);
     if (other !== undefined && !samePlatform(other, build)) {
       throw new LoweringError(
