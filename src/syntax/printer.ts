@@ -16,8 +16,14 @@ export function printDockerfile(dockerfile: Dockerfile): string {
   // A blank line ends the directives, so a comment above the first
   // instruction cannot be taken for one.
   lines.push("");
-  printStatements(dockerfile.body, lines);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n${printBody(dockerfile.body)}`;
+}
+
+/** Statements without the file's directives: a piece of a Dockerfile body. */
+export function printBody(statements: readonly Statement[]): string {
+  const lines: string[] = [];
+  printStatements(statements, lines);
+  return lines.map((line) => `${line}\n`).join("");
 }
 
 function printStatements(statements: readonly Statement[], lines: string[]): void {

@@ -4,7 +4,7 @@
  * moves or adds.
  */
 import type { Dockerfile, Instruction, Statement, WordsInstruction } from "../../syntax/ast.js";
-import { printDockerfile } from "../../syntax/printer.js";
+import { printBody, printDockerfile } from "../../syntax/printer.js";
 import type { AliasStage } from "./layout.js";
 
 /** Alias stages, `FROM <base> [AS <name>]`: they have no source line, so they borrow the range of the stage they stand for. */
@@ -27,9 +27,7 @@ export function withComments(list: readonly Instruction[], comments: readonly st
 /** Each chunk is a stage (or a run of alias stages), printed with a blank line before the next. */
 export function printChunks(dockerfile: Dockerfile, chunks: readonly Instruction[][]): string {
   const head = dockerfile.directives.length > 0 || dockerfile.escape !== "\\" ? printDockerfile({ ...dockerfile, body: [] }) : "";
-  // printDockerfile starts a file without directives with the blank line that would end them.
-  const body = chunks.map((chunk) => printDockerfile({ directives: [], escape: "\\", body: chunk, warnings: [] }).slice(1));
-  return head + body.join("\n");
+  return head + chunks.map(printBody).join("\n");
 }
 
 /**
