@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { gunzipSync } from "node:zlib";
 import { create as createTar } from "tar";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { applyLayer } from "../../../src/exec/local/layers.js";
 import { MEDIA_TYPES, type Descriptor } from "../../../src/exec/local/oci.js";
 import {
@@ -294,6 +294,13 @@ function streamForever(response: ServerResponse): void {
   write();
 }
 
+/** A fake registry for the running test, closed when the test ends. */
+async function fakeRegistry(auth: "none" | "bearer" | "basic"): Promise<FakeRegistry> {
+  const fake = await startFakeRegistry(auth);
+  onTestFinished(() => fake.close());
+  return fake;
+}
+
 async function startFakeRegistry(auth: "none" | "bearer" | "basic"): Promise<FakeRegistry> {
   const blobs = new Map<string, Buffer>();
   const endless = new Set<string>();
@@ -387,120 +394,96 @@ async function startFakeRegistry(auth: "none" | "bearer" | "basic"): Promise<Fak
 
 describe("against a fake registry", () => {
   it("pushes with a relative upload Location and pulls blobs only once", async () => {
-    const fake = await startFakeRegistry("none");
-    try {
-      const layout = await writeLayout([AMD64, ARM64]);
-      await pushImage(`${fake.host}/app:1`, layout);
-      expect(fake.blobs.size).toBe(4);
-      const blobDir = freshDir("blobs");
-      await pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir });
-      const blobRequests = () => fake.requests.filter((request) => request.line.startsWith("GET /v2/app/blobs/")).length;
-      expect(blobRequests()).toBe(2);
-      await pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir });
-      expect(blobRequests()).toBe(2);
-      // Pushing again finds every blob there already.
-      const posts = fake.requests.filter((request) => request.line.startsWith("POST")).length;
-      await pushImage(`${fake.host}/app:2`, layout);
-      expect(fake.requests.filter((request) => request.line.startsWith("POST")).length).toBe(posts);
-    } finally {
-      await fake.close();
-    }
+    const fake = await fakeRegistry("none");
+    const layout = await writeLayout([AMD64, ARM64]);
+    await pushImage(`${fake.host}/app:1`, layout);
+    expect(fake.blobs.size).toBe(4);
+    const blobDir = freshDir("blobs");
+    await pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir });
+    const blobRequests = () => fake.requests.filter((request) => request.line.startsWith("GET /v2/app/blobs/")).length;
+    expect(blobRequests()).toBe(2);
+    await pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir });
+    expect(blobRequests()).toBe(2);
+    // Pushing again finds every blob there already.
+    const posts = fake.requests.filter((request) => request.line.startsWith("POST")).length;
+    await pushImage(`${fake.host}/app:2`, layout);
+    expect(fake.requests.filter((request) => request.line.startsWith("POST")).length).toBe(posts);
   });
 
   it("rejects a blob that does not match its digest, and keeps nothing of it", async () => {
-    const fake = await startFakeRegistry("none");
-    try {
-      const layout = await writeLayout([AMD64]);
-      await pushImage(`${fake.host}/app:1`, layout);
-      const layer = (layout.images[0] as WrittenImage).layer;
-      const genuine = fake.blobs.get(layer.digest) as Buffer;
-      fake.blobs.set(layer.digest, Buffer.alloc(genuine.length, 0x41));
-      const blobDir = freshDir("blobs");
-      const pulling = pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir });
-      await expect(pulling).rejects.toThrow(
-        new RegExp(`^pulling ${fake.host}/app:1: blob ${layer.digest} is corrupt: expected ${layer.size} bytes, got ${layer.size} bytes with digest sha256:`),
-      );
-      expect(readdirSync(join(blobDir, "sha256"))).toEqual([(layout.images[0] as WrittenImage).config.digest.slice(7)]);
+    const fake = await fakeRegistry("none");
+    const layout = await writeLayout([AMD64]);
+    await pushImage(`${fake.host}/app:1`, layout);
+    const layer = (layout.images[0] as WrittenImage).layer;
+    const genuine = fake.blobs.get(layer.digest) as Buffer;
+    fake.blobs.set(layer.digest, Buffer.alloc(genuine.length, 0x41));
+    const blobDir = freshDir("blobs");
+    const pulling = pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir });
+    await expect(pulling).rejects.toThrow(
+      new RegExp(`^pulling ${fake.host}/app:1: blob ${layer.digest} is corrupt: expected ${layer.size} bytes, got ${layer.size} bytes with digest sha256:`),
+    );
+    expect(readdirSync(join(blobDir, "sha256"))).toEqual([(layout.images[0] as WrittenImage).config.digest.slice(7)]);
 
-      fake.blobs.set(layer.digest, Buffer.concat([genuine, Buffer.from("trailing")]));
-      await expect(pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir })).rejects.toThrow(
-        `got more than ${layer.size} bytes`,
-      );
-      expect(readdirSync(join(blobDir, "sha256"))).toHaveLength(1);
+    fake.blobs.set(layer.digest, Buffer.concat([genuine, Buffer.from("trailing")]));
+    await expect(pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir })).rejects.toThrow(
+      `got more than ${layer.size} bytes`,
+    );
+    expect(readdirSync(join(blobDir, "sha256"))).toHaveLength(1);
 
-      // A response that never ends is cut off once it passes the promised size.
-      fake.endless.add(layer.digest);
-      await expect(pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir })).rejects.toThrow(
-        `got more than ${layer.size} bytes`,
-      );
-      expect(readdirSync(join(blobDir, "sha256"))).toHaveLength(1);
-    } finally {
-      await fake.close();
-    }
+    // A response that never ends is cut off once it passes the promised size.
+    fake.endless.add(layer.digest);
+    await expect(pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir })).rejects.toThrow(
+      `got more than ${layer.size} bytes`,
+    );
+    expect(readdirSync(join(blobDir, "sha256"))).toHaveLength(1);
   });
 
   it("answers a Bearer challenge with a token, fetched once per scope", async () => {
-    const fake = await startFakeRegistry("bearer");
+    const fake = await fakeRegistry("bearer");
     const credentials = { [fake.host]: { username: "user", password: "secret" } };
-    try {
-      const layout = await writeLayout([AMD64, ARM64]);
-      await pushImage(`${fake.host}/team/app:1`, layout, { credentials });
-      expect(fake.tokenRequests).toHaveLength(1);
-      expect(fake.tokenRequests[0]?.searchParams.get("service")).toBe("fake");
-      expect(fake.tokenRequests[0]?.searchParams.getAll("scope")).toEqual(["repository:team/app:pull,push"]);
+    const layout = await writeLayout([AMD64, ARM64]);
+    await pushImage(`${fake.host}/team/app:1`, layout, { credentials });
+    expect(fake.tokenRequests).toHaveLength(1);
+    expect(fake.tokenRequests[0]?.searchParams.get("service")).toBe("fake");
+    expect(fake.tokenRequests[0]?.searchParams.getAll("scope")).toEqual(["repository:team/app:pull,push"]);
 
-      const pullStart = fake.requests.length;
-      const image = await pullImage(`${fake.host}/team/app:1`, parsePlatform("linux/arm64"), { blobDir: freshDir("blobs"), credentials });
-      expect(await markerOf(image.layers[0]?.file as string)).toBe("arm64");
-      expect(fake.tokenRequests).toHaveLength(2);
-      expect(fake.tokenRequests[1]?.searchParams.getAll("scope")).toEqual(["repository:team/app:pull"]);
-      // The token, once there, goes with every later request.
-      const pulls = fake.requests.slice(pullStart);
-      expect(pulls.filter((request) => request.authorization === undefined).map((request) => request.line)).toEqual(["GET /v2/team/app/manifests/1"]);
-      expect(pulls.length).toBe(5);
-    } finally {
-      await fake.close();
-    }
+    const pullStart = fake.requests.length;
+    const image = await pullImage(`${fake.host}/team/app:1`, parsePlatform("linux/arm64"), { blobDir: freshDir("blobs"), credentials });
+    expect(await markerOf(image.layers[0]?.file as string)).toBe("arm64");
+    expect(fake.tokenRequests).toHaveLength(2);
+    expect(fake.tokenRequests[1]?.searchParams.getAll("scope")).toEqual(["repository:team/app:pull"]);
+    // The token, once there, goes with every later request.
+    const pulls = fake.requests.slice(pullStart);
+    expect(pulls.filter((request) => request.authorization === undefined).map((request) => request.line)).toEqual(["GET /v2/team/app/manifests/1"]);
+    expect(pulls.length).toBe(5);
   });
 
   it("explains a refused token", async () => {
-    const fake = await startFakeRegistry("bearer");
-    try {
-      const error = await pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir: freshDir("blobs") }).catch((e: unknown) => e);
-      expect((error as Error).message).toBe(`pulling ${fake.host}/app:1: getting a token from http://${fake.host}/token: HTTP 401 Unauthorized`);
-      expect((error as RegistryError).status).toBe(401);
-    } finally {
-      await fake.close();
-    }
+    const fake = await fakeRegistry("bearer");
+    const error = await pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir: freshDir("blobs") }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(`pulling ${fake.host}/app:1: getting a token from http://${fake.host}/token: HTTP 401 Unauthorized`);
+    expect((error as RegistryError).status).toBe(401);
   });
 
   it("answers a Basic challenge with the credentials, and says when there are none", async () => {
-    const fake = await startFakeRegistry("basic");
-    try {
-      const layout = await writeLayout([AMD64]);
-      const credentials = { [fake.host]: { username: "user", password: "secret" } };
-      await pushImage(`${fake.host}/app:1`, layout, { credentials });
-      const image = await pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir: freshDir("blobs"), credentials });
-      expect(image.manifestDigest).toBe(layout.images[0]?.manifest.digest);
-      await expect(pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir: freshDir("blobs") })).rejects.toThrow(
-        `pulling ${fake.host}/app:1: ${fake.host} requires a login, and no credentials were given`,
-      );
-    } finally {
-      await fake.close();
-    }
+    const fake = await fakeRegistry("basic");
+    const layout = await writeLayout([AMD64]);
+    const credentials = { [fake.host]: { username: "user", password: "secret" } };
+    await pushImage(`${fake.host}/app:1`, layout, { credentials });
+    const image = await pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir: freshDir("blobs"), credentials });
+    expect(image.manifestDigest).toBe(layout.images[0]?.manifest.digest);
+    await expect(pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir: freshDir("blobs") })).rejects.toThrow(
+      `pulling ${fake.host}/app:1: ${fake.host} requires a login, and no credentials were given`,
+    );
   });
 
   it("passes an abort on as it is", async () => {
-    const fake = await startFakeRegistry("none");
-    try {
-      await pushImage(`${fake.host}/app:1`, await writeLayout([AMD64]));
-      const signal = AbortSignal.abort();
-      const error = await pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir: freshDir("blobs"), signal }).catch((e: unknown) => e);
-      expect(error).not.toBeInstanceOf(RegistryError);
-      expect((error as Error).name).toBe("AbortError");
-    } finally {
-      await fake.close();
-    }
+    const fake = await fakeRegistry("none");
+    await pushImage(`${fake.host}/app:1`, await writeLayout([AMD64]));
+    const signal = AbortSignal.abort();
+    const error = await pullImage(`${fake.host}/app:1`, parsePlatform("linux/amd64"), { blobDir: freshDir("blobs"), signal }).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(RegistryError);
+    expect((error as Error).name).toBe("AbortError");
   });
 
   it("names the host it cannot reach", async () => {
