@@ -10,20 +10,16 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../cli/run-cli.js";
+import { buildContext, missingForBuilds, ROOTFS_EXAMPLE } from "./helpers.js";
 
-const example = fileURLToPath(new URL("../../../examples/ifarch-rootfs/", import.meta.url));
 const cli = fileURLToPath(new URL("../../../dist/cli/main.js", import.meta.url));
-const tarballs = ["rootfs-x64.tar.xz", "rootfs-arm64.tar.xz"];
-const tools = ["proot", "qemu-aarch64-static", "skopeo", "umoci"];
-const onPath = (tool: string): boolean => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
-const missing = [...tarballs.filter((file) => !existsSync(join(example, file))), ...tools.filter((tool) => !onPath(tool))];
-if (missing.length > 0 && process.env["CI"] !== undefined) throw new Error(`CI must provide ${missing.join(", ")} (see .ci/run)`);
+const missing = missingForBuilds(["proot", "qemu-aarch64-static", "skopeo", "umoci"]);
 
 interface Event {
   readonly event: string;
@@ -35,10 +31,7 @@ interface Event {
 
 /** A build context with the example's tarballs and `files`. */
 function context(files: Readonly<Record<string, string>>): string {
-  const dir = mkdtempSync(join(tmpdir(), "dfc-build-"));
-  for (const file of tarballs) copyFileSync(join(example, file), join(dir, file));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
+  return buildContext(mkdtempSync(join(tmpdir(), "dfc-build-")), files);
 }
 
 /** Beside the context, not in it (dfc refuses a cache inside the context it would copy). */
@@ -81,7 +74,7 @@ const started = (events: readonly Event[]): string[] => events.filter((event) =>
 
 describe.skipIf(missing.length > 0)("dfc build --backend local", () => {
   it("builds the proposal's example: x86_64 natively, aarch64 under QEMU, one manifest per platform", () => {
-    const dir = context({ Dockerfile: readFileSync(join(example, "Dockerfile"), "utf8") });
+    const dir = context({ Dockerfile: readFileSync(join(ROOTFS_EXAMPLE, "Dockerfile"), "utf8") });
     const layout = `${dir}.image`;
     const first = build(dir, ["--platform", "linux/amd64,linux/arm64", "--output", `type=oci,dest=${layout}`]);
     expect(first.status, first.stderr).toBe(0);
@@ -111,7 +104,7 @@ describe.skipIf(missing.length > 0)("dfc build --backend local", () => {
   });
 
   it("publishes a TAGARCH group's one build under each of its platforms", () => {
-    const dir = context({ Dockerfile: readFileSync(join(example, "Dockerfile"), "utf8") });
+    const dir = context({ Dockerfile: readFileSync(join(ROOTFS_EXAMPLE, "Dockerfile"), "utf8") });
     const layout = `${dir}.image.tar`;
     const result = build(dir, ["--platform", "linux/arm64,linux/arm64/v8.1", "--output", `type=oci,dest=${layout}`]);
     expect(result.status, result.stderr).toBe(0);

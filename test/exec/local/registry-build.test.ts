@@ -6,20 +6,15 @@
  * reads it back.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../cli/run-cli.js";
+import { buildContext, missingForBuilds } from "./helpers.js";
 import { dockerRegistry, startRegistry, type RunningRegistry } from "./registry-server.js";
 
-const example = fileURLToPath(new URL("../../../examples/ifarch-rootfs/", import.meta.url));
-const tarballs = ["rootfs-x64.tar.xz", "rootfs-arm64.tar.xz"];
-const onPath = (tool: string): boolean => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
-const missing = [...tarballs.filter((file) => !existsSync(join(example, file))), ...["proot", "qemu-aarch64-static", "skopeo"].filter((tool) => !onPath(tool))];
-if (dockerRegistry === undefined) missing.push("docker-registry");
-if (missing.length > 0 && process.env["CI"] !== undefined) throw new Error(`CI must provide ${missing.join(", ")} (see .ci/run)`);
+const missing = missingForBuilds(["proot", "qemu-aarch64-static", "skopeo"], dockerRegistry === undefined ? ["docker-registry"] : []);
 
 describe.skipIf(missing.length > 0)("dfc build with a registry", () => {
   let registry: RunningRegistry;
@@ -29,13 +24,7 @@ describe.skipIf(missing.length > 0)("dfc build with a registry", () => {
   });
   afterAll(() => registry.stop());
 
-  const contextWith = (name: string, dockerfile: string): string => {
-    const dir = join(work, name);
-    spawnSync("mkdir", ["-p", dir]);
-    for (const file of tarballs) copyFileSync(join(example, file), join(dir, file));
-    writeFileSync(join(dir, "Dockerfile"), dockerfile);
-    return dir;
-  };
+  const contextWith = (name: string, dockerfile: string): string => buildContext(join(work, name), { Dockerfile: dockerfile });
   const platforms = ["--platform", "linux/amd64,linux/arm64"];
   const inspectRaw = (ref: string): { manifests: { platform: { architecture: string } }[] } => {
     const result = spawnSync("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${ref}`], { encoding: "utf8" });
