@@ -8,9 +8,9 @@
  * depend on the target gets the same digest and is one vertex.
  */
 import type { Digest, SourceSpec } from "../graph/ir.js";
-import type { BuildGraph } from "../graph/graph.js";
+import type { BuildGraph, VertexSink } from "../graph/graph.js";
 import { formatPlatform, parsePlatform, PlatformParseError, samePlatform, type Platform } from "../platform/index.js";
-import { instructionsOf, type Dockerfile } from "../syntax/ast.js";
+import { instructionsOf, type Dockerfile, type Instruction } from "../syntax/ast.js";
 import { parseDockerfile } from "../syntax/parse.js";
 import { START_OF_FILE, type Range } from "../syntax/position.js";
 import { SourceError } from "../syntax/errors.js";
@@ -50,9 +50,15 @@ export interface CompileObserver {
   command(stage: StageDefinition, command: Command, state: Readonly<StageState>): void;
 }
 
-export interface CompiledTargetGraph extends CompiledTarget {
+/** A target compiled for its stages alone (see compileStages). */
+export interface CompiledTargetStages extends CompiledTarget {
   /** Where the compile started: every stage definition and the global ARGs, needed or not (the outline and the linter read them). */
   readonly setup: TargetSetup;
+}
+
+export interface CompiledTargetGraph extends CompiledTargetStages {
+  /** The target's result in the graph; null when it is an empty file system. */
+  readonly root: Digest | null;
   /** The stage (by index) whose instruction first created each vertex of this target (null: none, the build context). */
   readonly vertexStages: ReadonlyMap<Digest, number | null>;
   /**
@@ -68,6 +74,8 @@ export interface TargetSetup {
   /** The platform the build is made for: the target's, or its TAGARCH group's. */
   readonly platform: Platform;
   readonly tag: ArchResolution["tag"];
+  /** Every instruction kept once IFARCH blocks are resolved for `platform`, in all stages. */
+  readonly instructions: readonly Instruction[];
   readonly globalArgs: readonly ArgCommand[];
   readonly stages: readonly StageDefinition[];
   readonly target: StageDefinition;
@@ -81,29 +89,44 @@ export function setUpTarget(dockerfile: Dockerfile, target: Platform, targetStag
   const platform = requested.tag?.buildPlatform ?? target;
   const resolution = requested.tag === null ? requested : resolveArchBlocks(dockerfile.body, platform);
   const { globalArgs, stages } = splitStages(resolution.instructions, dockerfile.escape);
-  return { platform, tag: requested.tag, globalArgs, stages, target: pickTarget(stages, targetStage) };
+  return { platform, tag: requested.tag, instructions: resolution.instructions, globalArgs, stages, target: pickTarget(stages, targetStage) };
 }
 
+/** Compiles the target into `options.graph`. */
 export function compileTarget(dockerfile: Dockerfile, options: CompileOptions): CompiledTargetGraph {
+  const { compiled, compiler, result } = compileInto(dockerfile, options, options.graph);
+  return { ...compiled, root: result.state.root, vertexStages: compiler.made, vertices: [...compiler.made.keys()] };
+}
+
+/** Options of a compile that keeps no graph. */
+export interface StageCompileOptions extends Omit<CompileOptions, "graph"> {
+  /** Sees every vertex the compile makes (the linter reads its RUN steps' command lines there); none by default. */
+  readonly vertices?: VertexSink;
+}
+
+/** A vertex sink that keeps nothing: every vertex gets this id. */
+const NOWHERE: VertexSink = { add: () => "sha256:none" };
+
+/**
+ * Compiles the target for what its stages are (platforms, bases, configs,
+ * each command with its state) without building a graph: vertices are
+ * neither kept nor hashed, which is most of a compile's cost.
+ */
+export function compileStages(dockerfile: Dockerfile, options: StageCompileOptions): CompiledTargetStages {
+  return compileInto(dockerfile, options, options.vertices ?? NOWHERE).compiled;
+}
+
+function compileInto(dockerfile: Dockerfile, options: Omit<CompileOptions, "graph">, sink: VertexSink): { compiled: CompiledTargetStages; compiler: StageCompiler; result: StageResult } {
   const setup = setUpTarget(dockerfile, options.target, options.targetStage ?? null);
   const { platform, tag, globalArgs, stages, target } = setup;
   const buildArgs = options.buildArgs ?? new Map<string, string>();
   const meta = evaluateGlobalArgs(globalArgs, automaticArgs(options.buildPlatform, platform, target.name ?? ""), buildArgs, dockerfile.escape);
-  const compiler = new StageCompiler(stages, meta, buildArgs, dockerfile.escape, options, platform);
+  const compiler = new StageCompiler(stages, meta, buildArgs, dockerfile.escape, options, sink, platform);
   compiler.validateAll();
-  const compiled = compiler.compile(target);
+  const result = compiler.compile(target);
   const stagesInOrder = [...compiler.done.values()].map((entry) => entry.stage).sort((a, b) => a.index - b.index);
-  return {
-    requested: options.target,
-    setup,
-    platform,
-    tagArch: tag?.instruction.range ?? null,
-    targetStage: compiled.stage,
-    stages: stagesInOrder,
-    root: compiled.stage.root,
-    vertexStages: compiler.made,
-    vertices: [...compiler.made.keys()],
-  };
+  const compiled = { requested: options.target, setup, platform, tagArch: tag?.instruction.range ?? null, targetStage: result.stage, stages: stagesInOrder };
+  return { compiled, compiler, result };
 }
 
 function pickTarget(stages: readonly StageDefinition[], name: string | null): StageDefinition {
@@ -160,14 +183,11 @@ class StageCompiler {
     private readonly meta: Vars,
     private readonly buildArgs: ReadonlyMap<string, string>,
     private readonly escape: "\\" | "`",
-    private readonly options: CompileOptions,
+    private readonly options: Omit<CompileOptions, "graph">,
+    private readonly graph: VertexSink,
     private readonly platform: Platform,
   ) {
     this.resolver = options.resolver ?? offlineResolver;
-  }
-
-  private get graph(): BuildGraph {
-    return this.options.graph;
   }
 
   /**
@@ -241,7 +261,6 @@ class StageCompiler {
       pinnedToBuild,
       base,
       location: stage.location,
-      root: state.root,
       config: frozenConfig(state.config),
       configKnown: state.configKnown,
     };
@@ -375,7 +394,7 @@ class StageCompiler {
           range,
         );
       }
-      return this.compile(stage).stage.root;
+      return this.compile(stage).state.root;
     }
     if (/^[0-9]+$/.test(reference)) {
       throw new CompileError(`stage index ${reference} is out of range (the Dockerfile has ${this.stages.length} stages)`, range);

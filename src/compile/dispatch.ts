@@ -10,7 +10,7 @@
  */
 import { posix } from "node:path";
 import type { Digest, ExecMount, FileAction, SourceSpec, VertexContent } from "../graph/ir.js";
-import type { BuildGraph } from "../graph/graph.js";
+import type { VertexSink } from "../graph/graph.js";
 import { formatPlatform } from "../platform/index.js";
 import { expandWord, ShellExpansionError } from "../shell/index.js";
 import type { Heredoc, Instruction, Word } from "../syntax/ast.js";
@@ -22,7 +22,7 @@ import type { AddCommand, Command, CopyCommand, Mount, RunCommand } from "./inst
 import { envList, shellOf, type StageState } from "./state.js";
 
 export interface DispatchContext {
-  readonly graph: BuildGraph;
+  readonly graph: VertexSink;
   readonly escape: "\\" | "`";
   /** Stage label for progress names, as BuildKit shows it (`builder`, `stage-2`). */
   readonly stage: string;

@@ -5,11 +5,10 @@
  * comment directly above an ARG or FROM when it starts with the argument or
  * stage name (`# base-image The image to build on`).
  */
-import { BuildGraph } from "../graph/graph.js";
 import type { Platform } from "../platform/index.js";
 import type { Dockerfile } from "../syntax/ast.js";
 import type { Range } from "../syntax/position.js";
-import { compileTarget, setUpTarget } from "./compile.js";
+import { compileStages, setUpTarget } from "./compile.js";
 import type { ImageResolver } from "./image-config.js";
 import type { ArgCommand } from "./instructions/index.js";
 
@@ -75,7 +74,7 @@ function descriptionFor(name: string, comments: readonly string[]): string | und
 const sources = (text: string): string[] => [Buffer.from(text, "utf8").toString("base64")];
 
 export function outline(dockerfile: Dockerfile, source: string, options: OutlineOptions): Outline {
-  const compiled = compileTarget(dockerfile, { target: options.platform, ...options, graph: new BuildGraph() });
+  const compiled = compileStages(dockerfile, { target: options.platform, ...options });
   // The outline also needs the stage definitions (their ARGs and comments), not only what was built.
   const { globalArgs, stages } = compiled.setup;
   const used = new Set(compiled.stages.map((stage) => stage.index));

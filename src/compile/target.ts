@@ -1,9 +1,8 @@
 /**
- * What compiling a Dockerfile for one target produces: the target's build
- * graph (vertices live in a BuildGraph shared by all targets, so equal work
- * is one vertex) and what the planner needs to know about its stages.
+ * What compiling a Dockerfile for one target says about its stages: what the
+ * planner and the linter need to know besides the graph (which compile.ts
+ * adds when it builds one).
  */
-import type { Digest } from "../graph/ir.js";
 import type { Platform } from "../platform/index.js";
 import type { Range } from "../syntax/position.js";
 import type { ImageConfig } from "./image-config.js";
@@ -28,8 +27,6 @@ export interface CompiledStage {
   /** The base: an image reference (normalized), `scratch`, or an earlier stage's index. */
   readonly base: { readonly kind: "image"; readonly ref: string; readonly known: boolean; readonly available: boolean } | { readonly kind: "scratch" } | { readonly kind: "stage"; readonly index: number };
   readonly location: Range;
-  /** The stage's result; null when it is still an empty file system. */
-  readonly root: Digest | null;
   /** The image config the stage ends with (as far as it is known). */
   readonly config: ImageConfig;
   readonly configKnown: boolean;
@@ -45,5 +42,4 @@ export interface CompiledTarget {
   readonly targetStage: CompiledStage;
   /** The stages compiled for this target (those the target stage needs), in Dockerfile order. */
   readonly stages: readonly CompiledStage[];
-  readonly root: Digest | null;
 }

@@ -12,7 +12,16 @@ export interface GraphEntry {
   readonly meta: VertexMeta;
 }
 
-export class BuildGraph {
+/**
+ * Where a compile puts the vertices it makes. The compiler only hands the
+ * ids it gets back to the same sink (as inputs of later vertices), so a sink
+ * that keeps no graph may answer with any id.
+ */
+export interface VertexSink {
+  add(content: VertexContent, inputs: readonly Digest[], meta: VertexMeta | (() => VertexMeta)): Digest;
+}
+
+export class BuildGraph implements VertexSink {
   private readonly byId = new Map<Digest, GraphEntry>();
 
   /**

@@ -1,18 +1,20 @@
 /**
  * What rules look at: the file, its syntax tree, and for every requested
  * target platform the compiled stages with each dispatched command and the
- * stage state before it (which ARGs are declared, the environment), plus the
- * multi-target plan. Built once per file; rules only read it.
+ * stage state before it (which ARGs are declared, the environment). The
+ * compile builds no graph: no rule needs digests, and hashing every vertex
+ * was the larger part of linting. Built once per file; rules only read it.
  */
-import { compileTarget, type CompiledTargetGraph, type CompileObserver } from "../compile/compile.js";
+import { compileStages, type CompiledTargetStages, type CompileObserver } from "../compile/compile.js";
 import { CompileError } from "../compile/errors.js";
 import { resolveArchBlocks } from "../compile/ifarch.js";
 import type { ImageResolver } from "../compile/image-config.js";
 import type { Command } from "../compile/instructions/index.js";
 import type { StageDefinition } from "../compile/stages.js";
 import type { CompiledStage } from "../compile/target.js";
-import { BuildGraph } from "../graph/graph.js";
-import { planCompiled, uniqueSorted, type Plan } from "../plan/plan.js";
+import type { VertexSink } from "../graph/graph.js";
+import type { Digest, ExecContent, VertexContent } from "../graph/ir.js";
+import { uniqueSorted } from "../plan/plan.js";
 import { formatPlatform, type Platform } from "../platform/index.js";
 import { instructionsOf, type Dockerfile, type Instruction } from "../syntax/ast.js";
 import { SourceError } from "../syntax/errors.js";
@@ -26,6 +28,8 @@ export interface Step {
   readonly command: Command;
   readonly declaredArgs: ReadonlySet<string>;
   readonly env: ReadonlyMap<string, string>;
+  /** What a RUN runs (command line, platform, environment); null for other commands. */
+  readonly exec: ExecContent | null;
 }
 
 export interface TargetView {
@@ -38,7 +42,7 @@ export interface TargetView {
    */
   readonly instructions: readonly Instruction[];
   /** Null when the Dockerfile does not compile for it (see `error`). */
-  readonly compiled: CompiledTargetGraph | null;
+  readonly compiled: CompiledTargetStages | null;
   readonly error: SourceError | null;
   /** Commands of every compiled stage, in dispatch order. */
   readonly steps: readonly Step[];
@@ -50,6 +54,7 @@ export interface LintInput {
   readonly dockerfile: Dockerfile;
   readonly platforms: readonly Platform[];
   readonly buildPlatform: Platform;
+  /** Machines that run steps besides the build platform (the planner's workers). */
   readonly workers: readonly Platform[];
   readonly buildArgs: ReadonlyMap<string, string>;
   readonly targetStage: string | null;
@@ -62,8 +67,6 @@ export interface LintContext extends LintInput {
   /** Every instruction in source order, IFARCH delimiters included. */
   readonly instructions: readonly Instruction[];
   readonly targets: readonly TargetView[];
-  /** The plan for all requested platforms; null when some target does not compile. */
-  readonly plan: Plan | null;
   report(report: Report): void;
 }
 
@@ -73,8 +76,21 @@ interface Snapshot {
   readonly env: ReadonlyMap<string, string>;
 }
 
-class StepRecorder implements CompileObserver {
-  readonly pending: { definition: StageDefinition; command: Command; declaredArgs: ReadonlySet<string>; env: ReadonlyMap<string, string> }[] = [];
+interface Recorded {
+  readonly definition: StageDefinition;
+  readonly command: Command;
+  readonly declaredArgs: ReadonlySet<string>;
+  readonly env: ReadonlyMap<string, string>;
+  exec: ExecContent | null;
+}
+
+/**
+ * Watches a compile: each command with the state before it, and the exec
+ * vertex a RUN makes. It is also the compile's vertex sink, so nothing is
+ * hashed or kept but what the rules read.
+ */
+class StepRecorder implements CompileObserver, VertexSink {
+  readonly recorded: Recorded[] = [];
   private snapshot: Snapshot | undefined;
   /** Whether the last command recorded changes the declared ARGs or the environment (ARG, ENV). */
   private changing = false;
@@ -85,7 +101,14 @@ class StepRecorder implements CompileObserver {
       this.snapshot = { state, declaredArgs: new Set(state.declaredArgs), env: new Map(state.runEnv) };
     }
     this.changing = command.kind === "ARG" || command.kind === "ENV";
-    this.pending.push({ definition, command, declaredArgs: this.snapshot.declaredArgs, env: this.snapshot.env });
+    this.recorded.push({ definition, command, declaredArgs: this.snapshot.declaredArgs, env: this.snapshot.env, exec: null });
+  }
+
+  add(content: VertexContent): Digest {
+    // The compiler dispatches a command right after showing it: an exec vertex belongs to the last one.
+    const last = this.recorded[this.recorded.length - 1];
+    if (content.kind === "exec" && last !== undefined && last.command.kind === "RUN") last.exec = content;
+    return "sha256:unkept";
   }
 }
 
@@ -98,30 +121,37 @@ function keptInstructions(dockerfile: Dockerfile, platform: Platform): readonly 
   }
 }
 
-function targetView(input: LintInput, platform: Platform, graph: BuildGraph): TargetView {
+function targetView(input: LintInput, platform: Platform): TargetView {
   const recorder = new StepRecorder();
+  let compiled: CompiledTargetStages;
   try {
-    const compiled = compileTarget(input.dockerfile, { ...input, target: platform, graph, observer: recorder });
-    const stages = new Map(compiled.stages.map((stage) => [stage.index, stage]));
-    const steps = recorder.pending.flatMap((step) => {
-      const stage = stages.get(step.definition.index);
-      return stage === undefined ? [] : [{ ...step, stage }];
+    compiled = compileStages(input.dockerfile, {
+      target: platform,
+      buildPlatform: input.buildPlatform,
+      buildArgs: input.buildArgs,
+      targetStage: input.targetStage,
+      resolver: input.resolver,
+      observer: recorder,
+      vertices: recorder,
     });
-    return { platform, instructions: keptInstructions(input.dockerfile, compiled.platform), compiled, error: null, steps };
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
     return { platform, instructions: keptInstructions(input.dockerfile, platform), compiled: null, error, steps: [] };
   }
+  const stages = new Map<number, CompiledStage>();
+  for (const stage of compiled.stages) stages.set(stage.index, stage);
+  const steps: Step[] = [];
+  for (const { definition, command, declaredArgs, env, exec } of recorder.recorded) {
+    const stage = stages.get(definition.index);
+    if (stage !== undefined) steps.push({ definition, stage, command, declaredArgs, env, exec });
+  }
+  return { platform, instructions: compiled.setup.instructions, compiled, error: null, steps };
 }
 
 export function analyze(input: LintInput, report: (report: Report) => void): LintContext {
-  // One graph for all targets, as the planner builds it, so the plan reuses this compile.
-  const graph = new BuildGraph();
   const platforms = uniqueSorted(input.platforms);
-  const targets = platforms.map((platform) => targetView(input, platform, graph));
-  const compiled = targets.flatMap((target) => (target.compiled === null ? [] : [target.compiled]));
-  const plan = compiled.length === targets.length ? planCompiled(compiled, graph, input) : null;
-  return { ...input, platforms, instructions: instructionsOf(input.dockerfile.body), targets, plan, report };
+  const targets = platforms.map((platform) => targetView(input, platform));
+  return { ...input, platforms, instructions: instructionsOf(input.dockerfile.body), targets, report };
 }
 
 /** `linux/arm64` and friends, for messages. */

@@ -14,7 +14,7 @@ import { CheckDirectiveError, checkOptionsFor, effectiveSeverity, type LintConfi
 import { ruleUrl, type LintSeverity, type Rule } from "./rule.js";
 import { RULES } from "./rules/index.js";
 
-/** The planner's options (the linter plans every file), plus what only linting needs. */
+/** The planner's options (the linter compiles every file for every platform), plus what only linting needs. */
 export interface LintOptions extends Omit<PlanOptions, "costModel"> {
   readonly dockerignore?: readonly string[] | null;
   readonly config?: LintConfig;

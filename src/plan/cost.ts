@@ -10,7 +10,7 @@
  *   common reports: arm64 on amd64 about 5×, 32-bit ARM about 6×);
  * - file operations, merges and sources have fixed costs.
  */
-import type { SourceSpec, Vertex } from "../graph/ir.js";
+import type { SourceSpec, VertexContent } from "../graph/ir.js";
 import type { ExecMode } from "./modes.js";
 
 export interface CostModel {
@@ -42,7 +42,7 @@ export function isHeavyCommand(args: readonly string[]): boolean {
   return HEAVY.test(args.join(" "));
 }
 
-export function vertexCost(vertex: Vertex, mode: ExecMode | null, model: CostModel): number {
+export function vertexCost(vertex: VertexContent, mode: ExecMode | null, model: CostModel): number {
   switch (vertex.kind) {
     case "exec": {
       const base = isHeavyCommand(vertex.args) ? model.heavyExec : model.exec;

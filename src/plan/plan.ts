@@ -94,13 +94,14 @@ export function planBuild(dockerfile: Dockerfile, options: PlanOptions): Plan {
   return planCompiled(compiled, graph, options);
 }
 
-/**
- * The plan for targets already compiled into one graph (in platform order),
- * for callers that compile themselves (the linter watches the compile).
- */
-export function planCompiled(compiled: readonly CompiledTargetGraph[], graph: BuildGraph, options: Pick<PlanOptions, "buildPlatform" | "workers" | "costModel">): Plan {
-  // The build platform is the machine the build runs on, so it is always one of the workers.
-  const workers = uniqueSorted([options.buildPlatform, ...(options.workers ?? [])]);
+/** The machines that run steps: the build platform, which is always one (the build runs there), and the given workers. */
+export function workersFor(buildPlatform: Platform, workers: readonly Platform[] | undefined): Platform[] {
+  return uniqueSorted([buildPlatform, ...(workers ?? [])]);
+}
+
+/** The plan for targets compiled into one graph, in platform order. */
+function planCompiled(compiled: readonly CompiledTargetGraph[], graph: BuildGraph, options: PlanOptions): Plan {
+  const workers = workersFor(options.buildPlatform, options.workers);
   const model = options.costModel ?? DEFAULT_COST_MODEL;
   const merged = mergeTargets(compiled, graph);
   const names = new Map(compiled.map((target) => [target.requested, formatPlatform(target.requested)]));

@@ -7,12 +7,15 @@
  * for compilers that is where a 4-minute build becomes a 40-minute one. Go,
  * Rust, .NET, Zig and C (with a cross compiler or xx) can build for another
  * architecture natively: run the stage on the build platform and pass the
- * target. The plan says which vertices are emulated and what they cost.
+ * target. The planner's placement says which RUN steps are emulated, and its
+ * cost model what they cost.
  */
-import type { Vertex } from "../../graph/ir.js";
-import { formatPlatform, parsePlatform } from "../../platform/index.js";
+import type { ExecContent } from "../../graph/ir.js";
+import { formatPlatform } from "../../platform/index.js";
 import { DEFAULT_COST_MODEL, vertexCost } from "../../plan/cost.js";
-import type { LintContext } from "../context.js";
+import { placeExec } from "../../plan/modes.js";
+import { workersFor } from "../../plan/plan.js";
+import type { LintContext, TargetView } from "../context.js";
 import type { Rule } from "../rule.js";
 import { instructionText, instructionUses, scriptsOf } from "./support-scripts.js";
 import { windowsOnLinux } from "./support-stages.js";
@@ -25,42 +28,40 @@ export const EmulatedCompilation: Rule = {
   experimental: false,
   description: "A compiler step runs under emulation for a requested platform although its toolchain can cross-compile from $BUILDPLATFORM.",
   check(context: LintContext): void {
-    const plan = context.plan;
-    if (plan === null) return;
-    const byOffset = new Map(context.instructions.filter((instruction) => instruction.kind === "RUN").map((instruction) => [instruction.range.start.offset, instruction]));
-    const emulated = new Map<number, { vertex: Vertex; cost: number; targets: readonly string[] }[]>();
-    for (const planned of plan.vertices) {
-      if (planned.mode !== "emulated" || planned.vertex.kind !== "exec") continue;
-      const offset = planned.meta.location?.start.offset;
-      if (offset === undefined || !byOffset.has(offset)) continue;
-      const list = emulated.get(offset) ?? [];
-      list.push({ vertex: planned.vertex, cost: planned.cost, targets: planned.targets });
-      emulated.set(offset, list);
-    }
-    const uses = new Map(instructionUses(context).map((use) => [use.instruction, use.uses]));
-    for (const [offset, vertices] of emulated) {
-      const instruction = byOffset.get(offset);
-      if (instruction === undefined || !MAY_COMPILE.test(instructionText(instruction))) continue;
+    // The plan only judges targets that all compile; so does this rule.
+    if (context.targets.some((target) => target.compiled === null)) return;
+    const workers = workersFor(context.buildPlatform, context.workers);
+    for (const { instruction, uses } of instructionUses(context)) {
+      if (instruction.kind !== "RUN" || !MAY_COMPILE.test(instructionText(instruction))) continue;
+      // The emulated steps, one per platform they run as (targets of one TAGARCH group share it).
+      const emulated = new Map<string, { exec: ExecContent; targets: TargetView[] }>();
+      for (const { target, step } of uses) {
+        if (step.exec === null || placeExec(step.stage.platform, step.stage.pinnedToBuild, context.platforms, context.buildPlatform, workers).mode !== "emulated") continue;
+        const entry = emulated.get(step.exec.platform) ?? { exec: step.exec, targets: [] };
+        entry.targets.push(target);
+        emulated.set(step.exec.platform, entry);
+      }
+      if (emulated.size === 0) continue;
       // A Windows-only Dockerfile linted for Linux platforms: nothing to say about its toolchain.
-      if ((uses.get(instruction) ?? []).every(({ target, step }) => windowsOnLinux(target, step.definition.index))) continue;
+      if (uses.every(({ target, step }) => windowsOnLinux(target, step.definition.index))) continue;
       const calls = scriptsOf(context, instruction)
         .filter((text) => text.role === "run")
         // A compiler inside an architecture branch may not run on the emulated platform at all.
         .flatMap((text) => compileCalls(text.script).filter((call) => !archConditional(call.command)).map((call) => ({ text, call })));
       const first = calls[0];
       if (first === undefined) continue;
-      const targets = [...new Set(vertices.flatMap((entry) => entry.targets))];
-      const costs = vertices.map((entry) => {
-        const native = vertexCost(entry.vertex, "native", DEFAULT_COST_MODEL);
-        const arch = entry.vertex.kind === "exec" ? entry.vertex.platform : "";
-        return `${arch}: ~${round(entry.cost)} s emulated vs ~${round(native)} s native`;
+      const targets = [...emulated.values()].flatMap((entry) => entry.targets.map((target) => target.platform));
+      const costs = [...emulated.values()].map(({ exec }) => {
+        const cost = vertexCost(exec, "emulated", DEFAULT_COST_MODEL);
+        const native = vertexCost(exec, "native", DEFAULT_COST_MODEL);
+        return `${exec.platform}: ~${round(cost)} s emulated vs ~${round(native)} s native`;
       });
       const labels = [...new Set(calls.map((entry) => `\`${entry.call.label}\``))].join(", ");
       context.report({
         range: first.text.range(first.call.command.start, calls[calls.length - 1]?.call.command.end ?? first.call.command.end),
-        platforms: targets.map((target) => parsePlatform(target)),
+        platforms: targets,
         message:
-          `${labels} runs under QEMU emulation for ${targets.join(", ")} (no worker runs that platform natively; plan estimate ${costs.join("; ")}), ` +
+          `${labels} runs under QEMU emulation for ${targets.map(formatPlatform).join(", ")} (no worker runs that platform natively; plan estimate ${costs.join("; ")}), ` +
           `though the toolchain can cross-compile. Run this stage natively on the build platform (${formatPlatform(context.buildPlatform)}) with \`FROM --platform=$BUILDPLATFORM\` ` +
           `and pass the target from \`ARG TARGETOS TARGETARCH\`: ${hint(first.call.toolchain)}.`,
       });
