@@ -97,7 +97,8 @@ export function lintSource(file: string, source: string, options: LintOptions): 
     rule.check(context);
   }
   current = undefined;
-  const lines = source.replace(/^\ufeff/, "").split("\n");
+  // Most files have no `# dfc-ignore`: then their lines are not needed.
+  const lines = source.includes("dfc-ignore") ? source.replace(/^\ufeff/, "").split("\n") : null;
   const all = [...merged.values()].map(({ finding: item, platforms: applies }) => ({ ...item, platforms: platforms.filter((platform) => applies.has(platform)) }));
   // A rule that explains a compile error (UnknownArchitecture, say) says it better than the bare error.
   const explaining = new Set((options.rules ?? RULES).filter((rule) => rule.explainsCompileError === true).map((rule) => rule.name));
@@ -105,7 +106,7 @@ export function lintSource(file: string, source: string, options: LintOptions): 
   const explained = new Set(all.filter((item) => explaining.has(item.rule)).map(at));
   return all
     .filter((item) => item.rule !== "CompileError" || !explained.has(at(item)))
-    .filter((item) => !ignored(lines, item))
+    .filter((item) => lines === null || !ignored(lines, item))
     .sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
 }
 

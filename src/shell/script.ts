@@ -36,8 +36,6 @@ export interface ShellWord {
   readonly parts: readonly WordPart[];
   /** Quotes and escapes removed; null when the word expands something. */
   readonly literal: string | null;
-  /** The word as a glob when it has unquoted `*`, `?` or `[`; null when it has none or expands something. */
-  readonly glob: RegExp | null;
   readonly refs: readonly VarRef[];
 }
 
@@ -94,6 +92,16 @@ const SPECIAL = /^(?:[0-9]|[@*#?$!-])/;
 const RESERVED_END = new Set(["then", "elif", "else", "fi", "do", "done", "esac", "}", "in"]);
 const MAX_DEPTH = 40;
 
+/** Words that end a list inside a compound command (parseList's terminators). */
+const NO_TERMINATORS: ReadonlySet<string> = new Set();
+const UNTIL_BRACE: ReadonlySet<string> = new Set(["}"]);
+const UNTIL_THEN: ReadonlySet<string> = new Set(["then"]);
+const UNTIL_ELSE: ReadonlySet<string> = new Set(["elif", "else", "fi"]);
+const UNTIL_FI: ReadonlySet<string> = new Set(["fi"]);
+const UNTIL_ESAC: ReadonlySet<string> = new Set(["esac"]);
+const UNTIL_DONE: ReadonlySet<string> = new Set(["done"]);
+const UNTIL_DO: ReadonlySet<string> = new Set(["do"]);
+
 type Token =
   | { readonly type: "word"; readonly word: ShellWord }
   | { readonly type: "op"; readonly op: string; readonly start: number; readonly end: number }
@@ -142,7 +150,7 @@ class Parser {
   parseAll(): number {
     let guard = 0;
     for (;;) {
-      this.parseList(new Set(), this.baseFrames);
+      this.parseList(NO_TERMINATORS, this.baseFrames);
       const token = this.peek();
       if (token.type === "eof") break;
       if (token.type === "op" && token.op === ")" && this.inSubstitution) {
@@ -217,7 +225,7 @@ class Parser {
     // Every operator starts with one of `<>&|;()`: most tokens are words and stop here.
     if (at >= this.limit || !OPERATOR_START.has(text.charCodeAt(at))) return null;
     const rest = text.slice(at, Math.min(this.limit, at + 3));
-    for (const op of ["<<<", "&>>", ";;&", "<<-", "&&", "||", ";;", ";&", "|&", "<<", ">>", "<&", ">&", "<>", ">|", "&>", ";", "&", "|", "(", ")", "<", ">"]) {
+    for (const op of OPERATORS) {
       if (rest.startsWith(op)) return op;
     }
     return null;
@@ -359,7 +367,7 @@ class Parser {
     const token = this.peek();
     if (token.type === "op" && token.op === "(") {
       this.take();
-      this.parseList(new Set(), frames);
+      this.parseList(NO_TERMINATORS, frames);
       const close = this.peek();
       if (close.type === "op" && close.op === ")") this.take();
       this.skipRedirects();
@@ -379,7 +387,7 @@ class Parser {
           return this.parseWhile(frames);
         case "{":
           this.take();
-          this.parseList(new Set(["}"]), frames);
+          this.parseList(UNTIL_BRACE, frames);
           if (this.isWord(this.peek(), "}")) this.take();
           this.skipRedirects();
           return;
@@ -499,7 +507,9 @@ class Parser {
     }
     if (start === -1) return;
     const command: SimpleCommand = { assignments, args, redirects, frames, start, end };
-    this.shared.commands.splice(commandIndex, 0, command);
+    // Before the commands of its substitutions, which were read first (splice only then: it copies).
+    if (commandIndex === this.shared.commands.length) this.shared.commands.push(command);
+    else this.shared.commands.splice(commandIndex, 0, command);
     this.noteAssignments(command);
   }
 
@@ -507,7 +517,7 @@ class Parser {
   private noteAssignments(command: SimpleCommand): void {
     const name = command.args[0]?.literal;
     if (name === undefined || name === null) return;
-    if (["export", "local", "readonly", "declare", "typeset"].includes(name)) {
+    if (DECLARING.has(name)) {
       for (const arg of command.args.slice(1)) {
         if (isAssignment(arg.raw)) this.assign(arg.raw.slice(0, arg.raw.indexOf("=")), arg.start);
       }
@@ -523,10 +533,10 @@ class Parser {
     const conditions: SimpleCommand[] = [];
     for (;;) {
       const before = this.shared.commands.length;
-      this.parseList(new Set(["then"]), [...frames, { kind: "if", part: "condition", conditions: [...conditions] }]);
+      this.parseList(UNTIL_THEN, [...frames, { kind: "if", part: "condition", conditions: [...conditions] }]);
       conditions.push(...this.shared.commands.slice(before));
       if (this.isWord(this.peek(), "then")) this.take();
-      this.parseList(new Set(["elif", "else", "fi"]), [...frames, { kind: "if", part: "then", conditions: [...conditions] }]);
+      this.parseList(UNTIL_ELSE, [...frames, { kind: "if", part: "then", conditions: [...conditions] }]);
       const next = this.peek();
       if (this.isWord(next, "elif")) {
         this.take();
@@ -534,7 +544,7 @@ class Parser {
       }
       if (this.isWord(next, "else")) {
         this.take();
-        this.parseList(new Set(["fi"]), [...frames, { kind: "if", part: "else", conditions: [...conditions] }]);
+        this.parseList(UNTIL_FI, [...frames, { kind: "if", part: "else", conditions: [...conditions] }]);
         if (this.isWord(this.peek(), "fi")) this.take();
       } else if (this.isWord(next, "fi")) {
         this.take();
@@ -590,7 +600,7 @@ class Parser {
       }
       const arm: CaseArm = { patterns, start: armStart, end: this.pos };
       arms.push(arm);
-      this.parseList(new Set(["esac"]), [...frames, { kind: "case", clause, arm }]);
+      this.parseList(UNTIL_ESAC, [...frames, { kind: "case", clause, arm }]);
       (arm as { end: number }).end = this.pos;
       const end = this.peek();
       if (end.type === "op" && (end.op === ";;" || end.op === ";&" || end.op === ";;&")) this.take();
@@ -622,16 +632,16 @@ class Parser {
     }
     this.skipSeparators();
     if (this.isWord(this.peek(), "do")) this.take();
-    this.parseList(new Set(["done"]), [...frames, { kind: "loop", head }]);
+    this.parseList(UNTIL_DONE, [...frames, { kind: "loop", head }]);
     if (this.isWord(this.peek(), "done")) this.take();
     this.skipRedirects();
   }
 
   private parseWhile(frames: readonly Frame[]): void {
     this.take();
-    this.parseList(new Set(["do"]), [...frames, { kind: "loop", head: [] }]);
+    this.parseList(UNTIL_DO, [...frames, { kind: "loop", head: [] }]);
     if (this.isWord(this.peek(), "do")) this.take();
-    this.parseList(new Set(["done"]), [...frames, { kind: "loop", head: [] }]);
+    this.parseList(UNTIL_DONE, [...frames, { kind: "loop", head: [] }]);
     if (this.isWord(this.peek(), "done")) this.take();
     this.skipRedirects();
   }
@@ -641,8 +651,13 @@ function tokenStart(token: Token): number {
   return token.type === "word" ? token.word.start : token.start;
 }
 
+/** Builtins whose `NAME=value` arguments assign. */
+const DECLARING: ReadonlySet<string> = new Set(["export", "local", "readonly", "declare", "typeset"]);
+
+const REDIRECTS: ReadonlySet<string> = new Set(["<", ">", ">>", "<<", "<<-", "<<<", "<&", ">&", "<>", ">|", "&>", "&>>"]);
+
 function isRedirect(op: string): boolean {
-  return ["<", ">", ">>", "<<", "<<-", "<<<", "<&", ">&", "<>", ">|", "&>", "&>>"].includes(op);
+  return REDIRECTS.has(op);
 }
 
 function isAssignment(raw: string): boolean {
@@ -672,7 +687,9 @@ function matchParen(text: string, start: number, limit: number): number {
   return limit;
 }
 
-const WORD_END = new Set([" ", "\t", "\r", "\n", ";", "&", "|", "(", ")", "<", ">"]);
+
+/** Shell operators, longest first (operatorAt takes the first that matches). */
+const OPERATORS = ["<<<", "&>>", ";;&", "<<-", "&&", "||", ";;", ";&", "|&", "<<", ">>", "<&", ">&", "<>", ">|", "&>", ";", "&", "|", "(", ")", "<", ">"];
 
 /** First characters of the operators operatorAt knows: `<`, `>`, `&`, `|`, `;`, `(`, `)`. */
 const OPERATOR_START = new Set([0x3c, 0x3e, 0x26, 0x7c, 0x3b, 0x28, 0x29]);
@@ -710,21 +727,45 @@ function isPlain(code: number): boolean {
   }
 }
 
+/** Characters that end an unquoted word: blanks, newlines and operator characters. */
+function isWordEnd(code: number): boolean {
+  switch (code) {
+    case 0x20: // space
+    case 0x09: // tab
+    case 0x0d: // \r
+    case 0x0a: // \n
+    case 0x3b: // ;
+    case 0x26: // &
+    case 0x7c: // |
+    case 0x28: // (
+    case 0x29: // )
+    case 0x3c: // <
+    case 0x3e: // >
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Characters that are plain text inside double quotes: not the closing quote, an escape or an expansion. */
 function isPlainQuoted(code: number): boolean {
   return code !== 0x22 && code !== 0x5c && code !== 0x24 && code !== 0x60;
 }
 
+/** Words without references share one empty list. */
+const NO_REFS: readonly VarRef[] = Object.freeze([]);
+
 /** Reads one word (or, in "body" mode, a heredoc body as if double-quoted) with its parts. */
 class WordReader {
   private pos: number;
-  private readonly parts: WordPart[] = [];
-  private readonly refs: VarRef[] = [];
+  // Lists are made at their first element: most words have one part and no
+  // reference, and an empty array literal grows by 17 slots on its first push.
+  private parts: WordPart[] | null = null;
+  private refs: VarRef[] | null = null;
   private literal = "";
   private literalStart = -1;
   private literalQuoted = false;
   private expands = false;
-  private globby = false;
 
   constructor(
     private readonly parser: Parser,
@@ -755,8 +796,9 @@ class WordReader {
   read(): ShellWord {
     const text = this.text;
     while (this.pos < this.limit) {
+      const code = text.charCodeAt(this.pos);
+      if (isWordEnd(code)) break;
       const ch = text[this.pos] as string;
-      if (WORD_END.has(ch)) break;
       if (ch === "\\") {
         const next = text[this.pos + 1];
         if (next === "\n") {
@@ -813,19 +855,21 @@ class WordReader {
   private finish(): ShellWord {
     this.flushLiteral();
     const raw = this.text.slice(this.start, this.pos);
-    const only = this.parts.length === 1 ? this.parts[0] : undefined;
+    const parts = this.parts ?? [];
+    const only = parts.length === 1 ? parts[0] : undefined;
     // Most words are one literal piece.
-    const literal = this.expands ? null : only?.kind === "literal" ? only.text : this.parts.map((part) => (part.kind === "literal" ? part.text : "")).join("");
-    let glob: RegExp | null = null;
-    if (!this.expands && this.globby) {
-      const source = this.parts.map((part) => (part.kind !== "literal" ? "" : part.quoted ? escapeRegExp(part.text) : globToRegExp(part.text))).join("");
-      try {
-        glob = new RegExp(`^${source}$`);
-      } catch {
-        glob = null;
-      }
-    }
-    return { raw, start: this.start, end: this.pos, parts: this.parts, literal, glob, refs: this.refs };
+    const literal = this.expands ? null : only?.kind === "literal" ? only.text : parts.map((part) => (part.kind === "literal" ? part.text : "")).join("");
+    return { raw, start: this.start, end: this.pos, parts, literal, refs: this.refs ?? NO_REFS };
+  }
+
+  private addPart(part: WordPart): void {
+    if (this.parts === null) this.parts = [part];
+    else this.parts.push(part);
+  }
+
+  private addRefs(...refs: VarRef[]): void {
+    if (this.refs === null) this.refs = refs;
+    else this.refs.push(...refs);
   }
 
   private addLiteral(text: string, quoted: boolean, start: number, end: number): void {
@@ -836,14 +880,13 @@ class WordReader {
     }
     this.literal += text;
     this.literalEnd = end;
-    if (!quoted && (text === "*" || text === "?" || text === "[")) this.globby = true;
   }
 
   private literalEnd = 0;
 
   private flushLiteral(): void {
     if (this.literalStart === -1) return;
-    this.parts.push({ kind: "literal", text: this.literal, quoted: this.literalQuoted, start: this.literalStart, end: this.literalEnd });
+    this.addPart({ kind: "literal", text: this.literal, quoted: this.literalQuoted, start: this.literalStart, end: this.literalEnd });
     this.literal = "";
     this.literalStart = -1;
   }
@@ -851,8 +894,8 @@ class WordReader {
   private pushRef(ref: VarRef): void {
     this.flushLiteral();
     this.expands = true;
-    this.refs.push(ref);
-    this.parts.push({ kind: "ref", ref, start: ref.start, end: ref.end });
+    this.addRefs(ref);
+    this.addPart({ kind: "ref", ref, start: ref.start, end: ref.end });
     this.parser.recordRef(ref);
   }
 
@@ -863,7 +906,7 @@ class WordReader {
     for (const match of text.matchAll(pattern)) {
       const at = start + (match.index ?? 0);
       const ref: VarRef = { name: (match[1] ?? match[2]) as string, start: at, end: at + match[0].length, op: null, operand: null, singleQuoted: true };
-      this.refs.push(ref);
+      this.addRefs(ref);
       this.parser.recordRef(ref);
     }
   }
@@ -935,7 +978,7 @@ class WordReader {
     this.expands = true;
     const { script } = this.parser.substitution(start + 1, end, "backquote", this.parser.currentFrames);
     this.pos = Math.min(this.limit, end + 1);
-    this.parts.push({ kind: "substitution", script, start, end: this.pos });
+    this.addPart({ kind: "substitution", script, start, end: this.pos });
   }
 
   private dollar(inDoubleQuotes: boolean): void {
@@ -950,14 +993,14 @@ class WordReader {
         const end = matchParen(text, this.pos + 2, this.limit);
         const inner = new WordReader(this.parser, this.pos + 3, Math.max(this.pos + 3, end - 2), "operand");
         inner.readAll();
-        this.refs.push(...inner.refs);
+        if (inner.refs !== null) this.addRefs(...inner.refs);
         this.pos = Math.min(this.limit, end + (text[end] === ")" ? 1 : 0));
-        this.parts.push({ kind: "arithmetic", start, end: this.pos });
+        this.addPart({ kind: "arithmetic", start, end: this.pos });
         return;
       }
       const { script, end } = this.parser.substitution(this.pos + 2, this.limit, "paren", this.parser.currentFrames);
       this.pos = end;
-      this.parts.push({ kind: "substitution", script, start, end });
+      this.addPart({ kind: "substitution", script, start, end });
       return;
     }
     if (next === "{") {
@@ -994,8 +1037,8 @@ class WordReader {
         const operandStart = this.pos + 2 + match[0].length + (opMatch?.[0].length ?? 0);
         const inner = new WordReader(this.parser, operandStart, operandStart + operand.length, "operand");
         inner.readAll();
-        this.refs.push(...inner.refs);
-        this.parts.push(...inner.parts.filter((part) => part.kind === "substitution"));
+        if (inner.refs !== null) this.addRefs(...inner.refs);
+        for (const part of inner.parts ?? []) if (part.kind === "substitution") this.addPart(part);
       }
       this.pos = end;
       return;
@@ -1044,6 +1087,21 @@ function globToRegExp(text: string): string {
 }
 
 // ---- queries ---------------------------------------------------------------
+
+/**
+ * The word as a glob when it has an unquoted `*`, `?` or `[`; null when it
+ * has none, expands something, or is not a valid pattern. (Built on demand:
+ * `[` is a glob character, and every `[ … ]` test starts with one.)
+ */
+export function globOf(word: ShellWord): RegExp | null {
+  if (word.literal === null || !word.parts.some((part) => part.kind === "literal" && !part.quoted && /[*?[]/.test(part.text))) return null;
+  const source = word.parts.map((part) => (part.kind !== "literal" ? "" : part.quoted ? escapeRegExp(part.text) : globToRegExp(part.text))).join("");
+  try {
+    return new RegExp(`^${source}$`);
+  } catch {
+    return null;
+  }
+}
 
 /** The parts of a word that matter for its value: empty quoted literals dropped. */
 function meaningful(parts: readonly WordPart[]): WordPart[] {

@@ -124,12 +124,16 @@ function mayComeFromImage(name: string, instruction: Instruction, defined: Reado
   return nearestName(name, [...AUTOMATIC, ...[...defined.keys()].filter(elsewhere)]) === undefined;
 }
 
-function unmatchedIn(expansion: Expansion, env: ReadonlyMap<string, string>, escape: "\\" | "`"): Set<string> {
+const NONE: ReadonlySet<string> = new Set();
+
+function unmatchedIn(expansion: Expansion, env: ReadonlyMap<string, string>, escape: "\\" | "`"): ReadonlySet<string> {
+  // Only `$` expands anything: most words have none, and need no expander.
+  if (!expansion.value.includes("$")) return NONE;
   const options: ShellOptions = expansion.raw === true ? { escape: "\\", skipProcessQuotes: true } : { escape };
   try {
     return processWord(expansion.value, env, options).unmatched;
   } catch (error) {
-    if (error instanceof ShellExpansionError) return new Set();
+    if (error instanceof ShellExpansionError) return NONE;
     throw error;
   }
 }
@@ -149,7 +153,7 @@ export const UndefinedVar: Rule = {
         // Commands replayed from a base image's ONBUILD triggers are not written here.
         if (!written.has(step.command.source)) continue;
         // Declared ARGs include those of the stage this one is built FROM, as in BuildKit.
-        const declared = new Set(step.declaredArgs);
+        let declared = step.declaredArgs;
         const reported = new Set<string>();
         const report = (name: string, where: Expansion): void => {
           if (declared.has(name) || NON_ENV_ARGS.has(name) || reported.has(name)) return;
@@ -164,12 +168,14 @@ export const UndefinedVar: Rule = {
         };
         if (step.command.kind === "ARG") {
           // Each default is expanded in turn (a build arg replaces it unexpanded); earlier names are declared by then.
+          const growing = new Set(declared);
+          declared = growing;
           for (const arg of step.command.args) {
             if (arg.value !== null && !context.buildArgs.has(arg.name)) {
               const where = { value: arg.value, range: arg.range };
               for (const name of unmatchedIn(where, step.env, escape)) report(name, where);
             }
-            declared.add(arg.name);
+            growing.add(arg.name);
           }
           continue;
         }

@@ -15,7 +15,7 @@ import { platformList } from "../context.js";
 import type { Rule } from "../rule.js";
 import { canonicalArch, judgeLiteral, judgePattern, schemeLabel, type ArchScheme, type Verdict } from "./support-arch-names.js";
 import { instructionText, instructionUses, scriptsOf, type ScriptText } from "./support-scripts.js";
-import { assignmentOf, comparisonsOf, soleRef, soleSubstitution, type ShellScript, type ShellWord, type VarRef } from "../../shell/script.js";
+import { assignmentOf, comparisonsOf, globOf, soleRef, soleSubstitution, type ShellScript, type ShellWord, type VarRef } from "../../shell/script.js";
 import { probeOf } from "./support-toolchain.js";
 
 /** Text that can hold an architecture comparison at all (a variable or probe of the kinds this rule knows). */
@@ -205,8 +205,8 @@ function deadBranches(text: ScriptText): Dead[] {
 
 function judgeWord(subject: Subject, word: ShellWord, pattern: boolean): Verdict | undefined {
   if (word.literal === null) return undefined;
-  const hasGlob = pattern && word.parts.some((part) => part.kind === "literal" && !part.quoted && /[*?[]/.test(part.text));
-  if (hasGlob && word.glob !== null) return judgePattern(subject.scheme, word.glob, subject.extra);
+  const glob = pattern ? globOf(word) : null;
+  if (glob !== null) return judgePattern(subject.scheme, glob, subject.extra);
   return judgeLiteral(subject.scheme, word.literal, subject.extra);
 }
 
