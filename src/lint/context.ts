@@ -66,6 +66,8 @@ export interface LintInput {
 export interface LintContext extends LintInput {
   /** Every instruction in source order, IFARCH delimiters included. */
   readonly instructions: readonly Instruction[];
+  /** The same as a set: a step whose command is not in it was replayed from a base image's ONBUILD trigger. */
+  readonly written: ReadonlySet<Instruction>;
   readonly targets: readonly TargetView[];
   report(report: Report): void;
 }
@@ -151,7 +153,8 @@ function targetView(input: LintInput, platform: Platform): TargetView {
 export function analyze(input: LintInput, report: (report: Report) => void): LintContext {
   const platforms = uniqueSorted(input.platforms);
   const targets = platforms.map((platform) => targetView(input, platform));
-  return { ...input, platforms, instructions: instructionsOf(input.dockerfile.body), targets, report };
+  const instructions = instructionsOf(input.dockerfile.body);
+  return { ...input, platforms, instructions, written: new Set(instructions), targets, report };
 }
 
 /** `linux/arm64` and friends, for messages. */

@@ -13,6 +13,9 @@ import { WordCollector } from "./words.js";
 export { ShellExpansionError } from "./errors.js";
 export type { Env, ExpansionResult, ShellOptions } from "./types.js";
 
+/** Words without `$`, quotes, either escape character or a byte order mark: single-word expansion leaves them as they are. */
+const PLAIN = /^[^$'"\\`\uFEFF]*$/;
+
 const BACKSLASH = 0x5c;
 const BACKTICK = 0x60;
 
@@ -49,6 +52,8 @@ function run(lexer: ShellWordLexer, word: string, words: WordCollector | undefin
  * removes quotes and escapes, without splitting. Throws ShellExpansionError.
  */
 export function expandWord(word: string, env: Env, options?: ShellOptions): string {
+  // Nothing to expand, unquote or unescape (most words): the lexer would copy it.
+  if (PLAIN.test(word) && (options?.escape === undefined || options.escape === "\\" || options.escape === "`")) return word;
   return run(createLexer(word, env, options, false), word, undefined);
 }
 

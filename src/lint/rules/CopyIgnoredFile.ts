@@ -14,7 +14,6 @@ import { cleanPath, DockerIgnore } from "../../compile/dockerignore.js";
 import { expandWord, ShellExpansionError } from "../../shell/index.js";
 import { goQuote } from "../../syntax/go-quote.js";
 import type { Rule } from "../rule.js";
-import { fileInstructions } from "./support-semantics.js";
 
 const isRemote = (source: string): boolean => /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/)/.test(source);
 
@@ -28,7 +27,7 @@ export const CopyIgnoredFile: Rule = {
     if (context.dockerignore === null || context.dockerignore.length === 0) return;
     const ignore = DockerIgnore.parse(context.dockerignore);
     if (ignore === null || ignore.patterns.length === 0) return;
-    const written = fileInstructions(context);
+    const written = context.written;
     for (const target of context.targets) {
       for (const step of target.steps) {
         const command = step.command;

@@ -186,12 +186,13 @@ function scriptHits(text: ScriptText): Hit[] {
       byCommand.set(command, list);
     }
   };
+  // Only words that name an architecture can be hits: commands without one are skipped before anything costlier.
   for (const call of compileCalls(text.script)) {
-    if (archConditional(call.command) || call.toolchain === "c") continue;
+    if (call.toolchain === "c" || !call.targetFlags.some(namesArch) || archConditional(call.command)) continue;
     for (const word of call.targetFlags) add(call.command, word, "flag");
   }
   for (const command of text.script.commands) {
-    if (archConditional(command)) continue;
+    if (!(command.args.some(namesArch) || command.assignments.some(namesArch) || command.redirects.some((redirect) => namesArch(redirect.target))) || archConditional(command)) continue;
     const name = commandName(command);
     const base = name?.name ?? "";
     if (PATTERN_COMMANDS.has(base) && base !== "echo" && base !== "printf") continue;
@@ -219,6 +220,10 @@ function scriptHits(text: ScriptText): Hit[] {
   }
   // A command that names several architectures handles them on purpose (`generate bin/amd64 bin/arm64 …`).
   return [...byCommand].flatMap(([command, hits]) => (enumerates(command) ? [] : hits));
+}
+
+function namesArch(word: ShellWord): boolean {
+  return ANY_TOKEN.test(word.raw);
 }
 
 function enumerates(command: SimpleCommand): boolean {

@@ -25,7 +25,7 @@ import { processWord, ShellExpansionError, type ShellOptions } from "../../shell
 import type { Instruction } from "../../syntax/ast.js";
 import type { Range } from "../../syntax/position.js";
 import type { Rule } from "../rule.js";
-import { fileInstructions, nearestName, variableRange } from "./support-semantics.js";
+import { nearestName, variableRange } from "./support-semantics.js";
 
 /** Build args BuildKit never puts in the environment, so it never reports them. */
 const NON_ENV_ARGS = new Set(["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"]);
@@ -145,7 +145,7 @@ export const UndefinedVar: Rule = {
   experimental: false,
   description: "Variables should be defined before their use",
   check(context) {
-    const written = fileInstructions(context);
+    const written = context.written;
     const escape = context.dockerfile.escape;
     const defined = definitions(context.instructions);
     for (const target of context.targets) {

@@ -15,7 +15,6 @@ import { formatPlatform } from "../../platform/index.js";
 import { expandWord, ShellExpansionError } from "../../shell/index.js";
 import { goQuote } from "../../syntax/go-quote.js";
 import type { Rule } from "../rule.js";
-import { fileInstructions } from "./support-semantics.js";
 
 /** BuildKit's system.IsAbs: on Windows a `C:` drive prefix is dropped and `\` counts as `/`. */
 function isAbsolute(path: string, os: string): boolean {
@@ -35,7 +34,7 @@ export const WorkdirRelativePath: Rule = {
   experimental: false,
   description: "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes",
   check(context) {
-    const written = fileInstructions(context);
+    const written = context.written;
     for (const target of context.targets) {
       if (target.compiled === null) continue;
       const stages = new Map(target.compiled.stages.map((stage) => [stage.index, stage]));

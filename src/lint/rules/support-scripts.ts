@@ -216,18 +216,21 @@ const uses = new WeakMap<object, readonly InstructionUse[]>();
 export function instructionUses(context: LintContext): readonly InstructionUse[] {
   const cached = uses.get(context.targets);
   if (cached !== undefined) return cached;
-  const own = new Set<object>(context.instructions);
   const byInstruction = new Map<Instruction, { target: TargetView; step: Step }[]>();
   for (const target of context.targets) {
     for (const step of target.steps) {
       const source = step.command.source as Instruction;
-      if (!own.has(source)) continue;
+      if (!context.written.has(source)) continue;
       const list = byInstruction.get(source) ?? [];
       list.push({ target, step });
       byInstruction.set(source, list);
     }
   }
-  const result = [...byInstruction].map(([instruction, list]) => ({ instruction, uses: list })).sort((a, b) => a.instruction.range.start.offset - b.instruction.range.start.offset);
+  const result: InstructionUse[] = [];
+  for (const instruction of context.instructions) {
+    const list = byInstruction.get(instruction);
+    if (list !== undefined) result.push({ instruction, uses: list });
+  }
   uses.set(context.targets, result);
   return result;
 }

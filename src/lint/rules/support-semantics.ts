@@ -85,13 +85,6 @@ function evaluate(commands: readonly ArgCommand[], automatic: Map<string, string
   }
 }
 
-// --- instructions ---------------------------------------------------------------
-
-/** Instructions written in this file (a command replayed from a base image's ONBUILD trigger is not one). */
-export function fileInstructions(context: LintContext): ReadonlySet<Instruction> {
-  return new Set(context.instructions);
-}
-
 // --- source positions --------------------------------------------------------
 
 const NAME_CHAR = /[A-Za-z0-9_]/;

@@ -37,14 +37,18 @@ export function compileCalls(script: ShellScript): CompileCall[] {
   return calls;
 }
 
+const TOOLS: ReadonlySet<string> = new Set(["go", "cargo", "rustc", "dotnet", "zig"]);
+
 function compileCall(command: SimpleCommand): CompileCall | null {
   const name = commandName(command);
   if (name === null) return null;
+  const xx = name.name.startsWith("xx-");
+  const tool = xx ? name.name.slice(3) : name.name;
+  // Most commands are not compilers: decide that before reading their arguments.
+  if (!TOOLS.has(tool) && !C_COMPILER.test(tool)) return null;
   const args = argumentsOf(command);
   const values = args.map((arg) => arg.literal ?? arg.raw);
   const envWords = [...command.assignments, ...command.args.slice(0, name.index).filter((word) => assignmentOf(word) !== null)];
-  const xx = name.name.startsWith("xx-");
-  const tool = xx ? name.name.slice(3) : name.name;
   const subcommand = values.find((value) => !value.startsWith("-"));
   const envTarget = (names: readonly string[]): ShellWord[] => envWords.filter((word) => names.includes(assignmentOf(word)?.name ?? ""));
   const flagged = (pattern: RegExp): ShellWord[] => {
