@@ -90,6 +90,21 @@ function expansions(command: Command): readonly Expansion[] {
   }
 }
 
+const expanding = new WeakMap<Command, readonly Expansion[]>();
+
+/**
+ * The words of a command that have something to expand (a `$`): every
+ * target dispatches the same command objects, so once per command.
+ */
+function expandingWords(command: Command): readonly Expansion[] {
+  let words = expanding.get(command);
+  if (words === undefined) {
+    words = expansions(command).filter((expansion) => expansion.value.includes("$"));
+    expanding.set(command, words);
+  }
+  return words;
+}
+
 /** Where the file itself defines each name: every ARG and ENV instruction naming it (as written). */
 function definitions(instructions: readonly Instruction[]): Map<string, Set<Instruction>> {
   const found = new Map<string, Set<Instruction>>();
@@ -154,11 +169,12 @@ export const UndefinedVar: Rule = {
         if (!written.has(step.command.source)) continue;
         // Declared ARGs include those of the stage this one is built FROM, as in BuildKit.
         let declared = step.declaredArgs;
-        const reported = new Set<string>();
+        // Made at the first report: most steps have none.
+        let reported: Set<string> | undefined;
         const report = (name: string, where: Expansion): void => {
-          if (declared.has(name) || NON_ENV_ARGS.has(name) || reported.has(name)) return;
+          if (declared.has(name) || NON_ENV_ARGS.has(name) || reported?.has(name) === true) return;
           if (!step.stage.configKnown && mayComeFromImage(name, step.command.source, defined)) return;
-          reported.add(name);
+          (reported ??= new Set()).add(name);
           const suggestion = nearestName(name, step.env.keys());
           context.report({
             range: variableRange(context, where.range, name, where.raw === true ? "\\" : escape),
@@ -179,7 +195,7 @@ export const UndefinedVar: Rule = {
           }
           continue;
         }
-        for (const expansion of expansions(step.command)) {
+        for (const expansion of expandingWords(step.command)) {
           for (const name of unmatchedIn(expansion, step.env, escape)) report(name, expansion);
         }
       }
