@@ -13,8 +13,18 @@ import { WordCollector } from "./words.js";
 export { ShellExpansionError } from "./errors.js";
 export type { Env, ExpansionResult, ShellOptions } from "./types.js";
 
-/** Words without `$`, quotes, either escape character or a byte order mark: single-word expansion leaves them as they are. */
-const PLAIN = /^[^$'"\\`\uFEFF]*$/;
+/**
+ * Words without `$`, quotes, either escape character, a byte order mark or
+ * white space: expansion leaves them as they are in both modes (most words).
+ */
+const PLAIN = /^[^$'"\\`\uFEFF\s]*$/;
+
+/** Whether expansion would only copy `word` (checked before making a lexer). */
+function isPlain(word: string, options: ShellOptions | undefined): boolean {
+  return PLAIN.test(word) && (options?.escape === undefined || options.escape === "\\" || options.escape === "`");
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 const BACKSLASH = 0x5c;
 const BACKTICK = 0x60;
@@ -52,8 +62,7 @@ function run(lexer: ShellWordLexer, word: string, words: WordCollector | undefin
  * removes quotes and escapes, without splitting. Throws ShellExpansionError.
  */
 export function expandWord(word: string, env: Env, options?: ShellOptions): string {
-  // Nothing to expand, unquote or unescape (most words): the lexer would copy it.
-  if (PLAIN.test(word) && (options?.escape === undefined || options.escape === "\\" || options.escape === "`")) return word;
+  if (isPlain(word, options)) return word;
   return run(createLexer(word, env, options, false), word, undefined);
 }
 
@@ -74,13 +83,14 @@ export function expandWords(word: string, env: Env, options?: ShellOptions): str
  * Throws ShellExpansionError.
  */
 export function processWord(word: string, env: Env, options?: ShellOptions): ExpansionResult {
+  if (isPlain(word, options)) return { result: word, words: word === "" ? [] : [word], matched: NO_NAMES, unmatched: NO_NAMES };
   const words = new WordCollector();
   const lexer = createLexer(word, env, options, true);
   const result = run(lexer, word, words);
   return {
     result,
     words: words.finish(),
-    matched: lexer.matched ?? new Set(),
-    unmatched: lexer.unmatched ?? new Set(),
+    matched: lexer.matched ?? NO_NAMES,
+    unmatched: lexer.unmatched ?? NO_NAMES,
   };
 }

@@ -23,7 +23,7 @@ export interface ExpansionResult {
   /** Word-list mode result: like `result`, but unquoted expansion results are split on whitespace. */
   words: string[];
   /** Variable names that were looked up and found. */
-  matched: Set<string>;
+  matched: ReadonlySet<string>;
   /** Variable names that were looked up and not found. */
-  unmatched: Set<string>;
+  unmatched: ReadonlySet<string>;
 }

@@ -27,7 +27,7 @@ export const UndefinedArgInFrom: Rule = {
       for (const stage of scope.stages) {
         const words = [stage.from.image, stage.from.platform].filter((word): word is Word => word !== null);
         for (const word of words) {
-          let unmatched: Set<string>;
+          let unmatched: ReadonlySet<string>;
           try {
             unmatched = processWord(word.value, vars, { escape }).unmatched;
           } catch (error) {
