@@ -44,6 +44,14 @@ describe("EmulatedCompilation", () => {
     expect(lint(`FROM debian\nRUN [ "$(uname -m)" = "x86_64" ] && gcc -m32 -o /exit32 exit32.s || true\n`)).toEqual([]);
   });
 
+  it("reports a RUN whose mount compiles a stage with RUN steps of its own", () => {
+    const source = `FROM --platform=$BUILDPLATFORM alpine AS gen\nRUN echo gen > /x\nFROM golang\nRUN --mount=from=gen,target=/gen go build -o /app .\n`;
+    const findings = lint(source);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ ...at(source, "go build"), platforms: ["linux/arm64"] });
+    expect(findings[0]?.message).toContain("linux/arm64: ~300 s emulated");
+  });
+
   it("reports each emulated platform with its own estimate", () => {
     const findings = lint(`FROM golang\nRUN go build -o /app .\n`, { platforms: ["linux/amd64", "linux/arm64", "linux/arm/v7"] });
     expect(findings).toHaveLength(1);
