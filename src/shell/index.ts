@@ -19,8 +19,8 @@ export type { Env, ExpansionResult, ShellOptions } from "./types.js";
  */
 const PLAIN = /^[^$'"\\`\uFEFF\s]*$/;
 
-/** Whether expansion would only copy `word` (checked before making a lexer). */
-function isPlain(word: string, options: ShellOptions | undefined): boolean {
+/** Whether expansion only copies `word`: it looks up no name, and cannot fail. */
+export function isPlain(word: string, options?: ShellOptions): boolean {
   return PLAIN.test(word) && (options?.escape === undefined || options.escape === "\\" || options.escape === "`");
 }
 

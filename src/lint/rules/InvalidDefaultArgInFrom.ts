@@ -12,7 +12,7 @@
  * literal name is already a compile error).
  */
 import { isValidImageRef } from "../../compile/image-ref.js";
-import { processWord, ShellExpansionError } from "../../shell/index.js";
+import { isPlain, processWord, ShellExpansionError } from "../../shell/index.js";
 import type { Rule } from "../rule.js";
 import { fromScopes } from "./support-semantics.js";
 
@@ -25,9 +25,11 @@ export const InvalidDefaultArgInFrom: Rule = {
   check(context) {
     const escape = context.dockerfile.escape;
     for (const scope of fromScopes(context)) {
-      if (scope.defaults === null) continue;
       for (const stage of scope.stages) {
         const image = stage.from.image;
+        // A plain name has nothing an ARG default could change (and the scope's values are not needed).
+        if (isPlain(image.value, { escape })) continue;
+        if (scope.defaults === null) break;
         let expansion;
         try {
           expansion = processWord(image.value, scope.defaults, { escape });

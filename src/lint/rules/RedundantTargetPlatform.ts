@@ -19,10 +19,11 @@ export const RedundantTargetPlatform: Rule = {
   check(context) {
     const escape = context.dockerfile.escape;
     for (const scope of fromScopes(context)) {
-      if (scope.vars === null) continue;
       for (const stage of scope.stages) {
         const platform = stage.from.platform;
-        if (platform === null) continue;
+        // Without a `$` the flag names no variable (and the scope's values are not needed).
+        if (platform === null || !platform.value.includes("$")) continue;
+        if (scope.vars === null) break;
         let expansion;
         try {
           expansion = processWord(platform.value, scope.vars, { escape });

@@ -9,7 +9,7 @@
  * - BuildKit's "did you mean" search.
  */
 import { automaticArgs } from "../../compile/args.js";
-import { evaluateGlobalArgs, setUpTarget } from "../../compile/compile.js";
+import { evaluateGlobalArgs, setUpTarget, type TargetSetup } from "../../compile/compile.js";
 import { CompileError } from "../../compile/errors.js";
 import type { ArgCommand } from "../../compile/instructions/index.js";
 import { suggest } from "../../compile/instructions/suggest.js";
@@ -55,23 +55,54 @@ export function fromScopes(context: LintContext): readonly FromScope[] {
 }
 
 function scopeOf(context: LintContext, target: TargetView): FromScope | null {
-  const { escape } = context.dockerfile;
   try {
     // The compile's own setup when it got that far; a target that did not compile may still have FROM lines to check.
-    const { platform, globalArgs, stages, target: targetStage } = target.compiled?.setup ?? setUpTarget(context.dockerfile, target.platform, context.targetStage ?? null);
-    const automatic = automaticArgs(context.buildPlatform, platform, targetStage.name ?? "");
-    return {
-      target,
-      platform,
-      stages,
-      globalArgs,
-      vars: evaluate(globalArgs, automatic, context.buildArgs, escape),
-      defaults: evaluate(globalArgs, automatic, new Map(), escape),
-      declared: new Set(globalArgs.flatMap((command) => command.args.map((arg) => arg.name))),
-    };
+    const setup = target.compiled?.setup ?? setUpTarget(context.dockerfile, target.platform, context.targetStage ?? null);
+    return new LazyScope(context, target, setup);
   } catch (error) {
     if (error instanceof SourceError) return null;
     throw error;
+  }
+}
+
+/** The ARG values are evaluated when a rule first asks: only FROM lines with a `$` need them. */
+class LazyScope implements FromScope {
+  readonly platform: Platform;
+  readonly stages: readonly StageDefinition[];
+  readonly globalArgs: readonly ArgCommand[];
+  private evaluated: { vars: ReadonlyMap<string, string> | null; defaults: ReadonlyMap<string, string> | null } | undefined;
+  private names: ReadonlySet<string> | undefined;
+
+  constructor(
+    private readonly context: LintContext,
+    readonly target: TargetView,
+    private readonly setup: TargetSetup,
+  ) {
+    this.platform = setup.platform;
+    this.stages = setup.stages;
+    this.globalArgs = setup.globalArgs;
+  }
+
+  get vars(): ReadonlyMap<string, string> | null {
+    return this.evaluate().vars;
+  }
+
+  get defaults(): ReadonlyMap<string, string> | null {
+    return this.evaluate().defaults;
+  }
+
+  get declared(): ReadonlySet<string> {
+    return (this.names ??= new Set(this.globalArgs.flatMap((command) => command.args.map((arg) => arg.name))));
+  }
+
+  private evaluate(): { vars: ReadonlyMap<string, string> | null; defaults: ReadonlyMap<string, string> | null } {
+    if (this.evaluated === undefined) {
+      const { context, setup } = this;
+      const automatic = automaticArgs(context.buildPlatform, setup.platform, setup.target.name ?? "");
+      const escape = context.dockerfile.escape;
+      this.evaluated = { vars: evaluate(setup.globalArgs, automatic, context.buildArgs, escape), defaults: evaluate(setup.globalArgs, automatic, new Map(), escape) };
+    }
+    return this.evaluated;
   }
 }
 
