@@ -150,6 +150,9 @@ function substitutionProbe(substitution: ShellScript): { scheme: ArchScheme; lab
 
 function deadBranches(text: ScriptText): Dead[] {
   const script = text.script;
+  const comparisons = script.commands.flatMap(comparisonsOf);
+  // Nothing compared, nothing dead: most scripts, and the variables' schemes are not needed.
+  if (script.cases.length === 0 && comparisons.length === 0) return [];
   const schemes = new Schemes(script);
   const dead: Dead[] = [];
   // Which canonical values each subject is compared with successfully somewhere (an alternative spelling).
@@ -177,22 +180,20 @@ function deadBranches(text: ScriptText): Dead[] {
       candidates.push({ start: first.start, end: last.end, written: text.text.slice(first.start, last.end), subject, verdict: verdicts[0] as Verdict, kind: "case" });
     }
   }
-  for (const command of script.commands) {
-    for (const comparison of comparisonsOf(command)) {
-      for (const [subjectWord, valueWord] of [
-        [comparison.left, comparison.right],
-        [comparison.right, comparison.left],
-      ] as const) {
-        const subject = subjectOf(schemes, subjectWord);
-        if (subject === null || valueWord.literal === null) continue;
-        const verdict = judgeWord(subject, valueWord, comparison.pattern && valueWord === comparison.right);
-        if (verdict === undefined) continue;
-        if (verdict.reachable) {
-          handle(subject, valueWord.literal);
-          continue;
-        }
-        candidates.push({ start: valueWord.start, end: valueWord.end, written: valueWord.literal, subject, verdict, kind: comparison.op === "=" ? "equal" : "not-equal" });
+  for (const comparison of comparisons) {
+    for (const [subjectWord, valueWord] of [
+      [comparison.left, comparison.right],
+      [comparison.right, comparison.left],
+    ] as const) {
+      const subject = subjectOf(schemes, subjectWord);
+      if (subject === null || valueWord.literal === null) continue;
+      const verdict = judgeWord(subject, valueWord, comparison.pattern && valueWord === comparison.right);
+      if (verdict === undefined) continue;
+      if (verdict.reachable) {
+        handle(subject, valueWord.literal);
+        continue;
       }
+      candidates.push({ start: valueWord.start, end: valueWord.end, written: valueWord.literal, subject, verdict, kind: comparison.op === "=" ? "equal" : "not-equal" });
     }
   }
   for (const candidate of candidates) {
