@@ -854,9 +854,12 @@ class WordReader {
 
   private finish(): ShellWord {
     this.flushLiteral();
-    const raw = this.text.slice(this.start, this.pos);
     const parts = this.parts ?? [];
     const only = parts.length === 1 ? parts[0] : undefined;
+    // An unquoted word read without dropping anything (no line continuation) is its own text: one string
+    // for both, as parsed scripts are kept while a file is linted.
+    const plain = only?.kind === "literal" && !only.quoted && only.text.length === this.pos - this.start;
+    const raw = plain ? only.text : this.text.slice(this.start, this.pos);
     // Most words are one literal piece.
     const literal = this.expands ? null : only?.kind === "literal" ? only.text : parts.map((part) => (part.kind === "literal" ? part.text : "")).join("");
     return { raw, start: this.start, end: this.pos, parts, literal, refs: this.refs ?? NO_REFS };
