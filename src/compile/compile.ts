@@ -22,7 +22,7 @@ import { EMPTY_CONFIG, offlineResolver, type ImageResolver } from "./image-confi
 import { isValidImageRef, normalizeImageRef } from "./image-ref.js";
 import { toCommand, type ArgCommand, type Command } from "./instructions/index.js";
 import { findStage, splitStages, stageLabel, type StageDefinition } from "./stages.js";
-import { frozenConfig, stateFromConfig, stateFromStage, type StageState } from "./state.js";
+import { copyMap, frozenConfig, stateFromConfig, stateFromStage, type StageState } from "./state.js";
 import type { CompiledStage, CompiledTarget } from "./target.js";
 
 export interface CompileOptions {
@@ -144,7 +144,7 @@ function pickTarget(stages: readonly StageDefinition[], name: string | null): St
 
 /** Global ARGs: a build arg wins, else the default (expanded with what came before; BuildKit's buildMetaArgs). */
 export function evaluateGlobalArgs(commands: readonly ArgCommand[], automatic: Vars, buildArgs: ReadonlyMap<string, string>, escape: "\\" | "`"): Vars {
-  const vars = new Map(automatic);
+  const vars = copyMap(automatic);
   for (const command of commands) {
     for (const arg of command.args) {
       const value = buildArgs.get(arg.name) ?? (arg.value === null ? undefined : expand(arg.value, arg.range, vars, escape));

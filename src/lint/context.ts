@@ -11,6 +11,7 @@ import { resolveArchBlocks } from "../compile/ifarch.js";
 import type { ImageResolver } from "../compile/image-config.js";
 import type { Command } from "../compile/instructions/index.js";
 import type { StageDefinition } from "../compile/stages.js";
+import { copyMap, copySet } from "../compile/state.js";
 import type { CompiledStage } from "../compile/target.js";
 import type { VertexSink } from "../graph/graph.js";
 import type { Digest, ExecContent, VertexContent } from "../graph/ir.js";
@@ -102,7 +103,7 @@ class StepRecorder implements CompileObserver, VertexSink {
   command(definition: StageDefinition, command: Command, state: { declaredArgs: ReadonlySet<string>; runEnv: ReadonlyMap<string, string> }): void {
     // Only ARG and ENV change what a step sees, so the steps between them share one copy.
     if (this.snapshot === undefined || this.snapshot.state !== state || this.changing) {
-      this.snapshot = { state, declaredArgs: new Set(state.declaredArgs), env: new Map(state.runEnv) };
+      this.snapshot = { state, declaredArgs: copySet(state.declaredArgs), env: copyMap(state.runEnv) };
     }
     this.changing = command.kind === "ARG" || command.kind === "ENV";
     const step: Recorded = { definition, command, declaredArgs: this.snapshot.declaredArgs, env: this.snapshot.env, exec: null };
