@@ -138,18 +138,31 @@ class LineParser extends EmbeddedActionsParser {
 
   // Every CONSUME is followed by an ACTION that takes the next line: tokens
   // carry no positions (see SourceLines), the order of consumption does.
-  // The rules run once per line: their alternatives are built once, not per call.
+  // The rules run once per line: the alternatives, and every function they
+  // hand to chevrotain, are made once per parser, not per call.
+  private readonly onComment = (): void => this.topLevelComment(this.take());
+  private readonly onBlank = (): void => void this.take();
+  private readonly onStart = (): void => this.beginInstruction(this.take(), false);
+  private readonly onContinuedStart = (): void => this.beginInstruction(this.take(), true);
+  private readonly onInterpret = (): void => this.interpretLine();
+  private readonly onHeredocLine = (): void => this.readHeredocLine(this.take());
+  private readonly onEnd = (): void => this.endInstruction();
+  private readonly onLastLine = (): void => this.append(this.take(), 0, false);
+  /** The type of the continuation line just consumed (an action runs right after its CONSUME). */
+  private continuationType: TokenType = ContinuationLine;
+  private readonly onContinuationLine = (): void => this.continueWith(this.take(), this.continuationType);
+
   private readonly topLevelLines = [
     {
       ALT: () => {
         this.CONSUME(CommentLine);
-        this.ACTION(() => this.topLevelComment(this.take()));
+        this.ACTION(this.onComment);
       },
     },
     {
       ALT: () => {
         this.CONSUME(BlankLine);
-        this.ACTION(() => this.take());
+        this.ACTION(this.onBlank);
       },
     },
     { ALT: () => this.SUBRULE(this.instruction) },
@@ -159,17 +172,35 @@ class LineParser extends EmbeddedActionsParser {
     {
       ALT: () => {
         this.CONSUME(FinalLine);
-        this.ACTION(() => this.beginInstruction(this.take(), false));
+        this.ACTION(this.onStart);
       },
     },
     {
       ALT: () => {
         this.CONSUME(this.continued);
-        this.ACTION(() => this.beginInstruction(this.take(), true));
+        this.ACTION(this.onContinuedStart);
         this.SUBRULE(this.continuation);
       },
     },
   ];
+
+  private readonly heredocLines = {
+    GATE: () => this.pending.length > 0,
+    DEF: () => {
+      this.CONSUME(AnyLine);
+      this.ACTION(this.onHeredocLine);
+    },
+  };
+
+  private readonly continuationLine = (): void => {
+    this.continuationType = this.CONSUME(ContinuationLine).tokenType;
+    this.ACTION(this.onContinuationLine);
+  };
+
+  private readonly lastLine = (): void => {
+    this.CONSUME(FinalLine);
+    this.ACTION(this.onLastLine);
+  };
 
   public file = this.RULE("file", () => {
     this.MANY(() => this.OR(this.topLevelLines));
@@ -177,26 +208,14 @@ class LineParser extends EmbeddedActionsParser {
 
   private instruction = this.RULE("instruction", () => {
     this.OR(this.instructionStarts);
-    this.ACTION(() => this.interpretLine());
-    this.MANY({
-      GATE: () => this.pending.length > 0,
-      DEF: () => {
-        this.CONSUME(AnyLine);
-        this.ACTION(() => this.readHeredocLine(this.take()));
-      },
-    });
-    this.ACTION(() => this.endInstruction());
+    this.ACTION(this.onInterpret);
+    this.MANY(this.heredocLines);
+    this.ACTION(this.onEnd);
   });
 
   private continuation = this.RULE("continuation", () => {
-    this.MANY(() => {
-      const token = this.CONSUME(ContinuationLine);
-      this.ACTION(() => this.continueWith(this.take(), token.tokenType));
-    });
-    this.OPTION(() => {
-      this.CONSUME(FinalLine);
-      this.ACTION(() => this.append(this.take(), 0, false));
-    });
+    this.MANY(this.continuationLine);
+    this.OPTION(this.lastLine);
   });
 
   /** The index of the line just consumed. */
