@@ -163,17 +163,27 @@ export const UndefinedVar: Rule = {
     const written = context.written;
     const escape = context.dockerfile.escape;
     const defined = definitions(context.instructions);
+    // The same names come up for every target and step: whether the image may define one is worked out once.
+    const fromImage = new Map<string, boolean>();
+    const mayBeImages = (name: string, instruction: Instruction): boolean => {
+      const key = `${instruction.range.start.offset} ${name}`;
+      let known = fromImage.get(key);
+      if (known === undefined) fromImage.set(key, (known = mayComeFromImage(name, instruction, defined)));
+      return known;
+    };
     for (const target of context.targets) {
       for (const step of target.steps) {
         // Commands replayed from a base image's ONBUILD triggers are not written here.
         if (!written.has(step.command.source)) continue;
+        // Only ARG defaults and words with a `$` can use a variable.
+        if (step.command.kind !== "ARG" && expandingWords(step.command).length === 0) continue;
         // Declared ARGs include those of the stage this one is built FROM, as in BuildKit.
         let declared = step.declaredArgs;
         // Made at the first report: most steps have none.
         let reported: Set<string> | undefined;
         const report = (name: string, where: Expansion): void => {
           if (declared.has(name) || NON_ENV_ARGS.has(name) || reported?.has(name) === true) return;
-          if (!step.stage.configKnown && mayComeFromImage(name, step.command.source, defined)) return;
+          if (!step.stage.configKnown && mayBeImages(name, step.command.source)) return;
           (reported ??= new Set()).add(name);
           const suggestion = nearestName(name, step.env.keys());
           context.report({
