@@ -181,10 +181,10 @@ class Parser {
     const text = this.text;
     for (;;) {
       while (this.pos < this.limit) {
-        const ch = text[this.pos];
-        if (ch === " " || ch === "\t" || ch === "\r") this.pos++;
-        else if (ch === "\\" && text[this.pos + 1] === "\n") this.pos += 2;
-        else if (ch === "\\" && text[this.pos + 1] === "\r" && text[this.pos + 2] === "\n") this.pos += 3;
+        const code = text.charCodeAt(this.pos);
+        if (code === 0x20 || code === 0x09 || code === 0x0d) this.pos++;
+        else if (code === 0x5c && text.charCodeAt(this.pos + 1) === 0x0a) this.pos += 2;
+        else if (code === 0x5c && text.charCodeAt(this.pos + 1) === 0x0d && text.charCodeAt(this.pos + 2) === 0x0a) this.pos += 3;
         else break;
       }
       if (this.pos >= this.limit) return { type: "eof", start: this.limit };
@@ -220,15 +220,33 @@ class Parser {
     }
   }
 
+  /** The operator at `at`, longest first; null when a word starts there. */
   private operatorAt(at: number): string | null {
+    if (at >= this.limit) return null;
     const text = this.text;
-    // Every operator starts with one of `<>&|;()`: most tokens are words and stop here.
-    if (at >= this.limit || !OPERATOR_START.has(text.charCodeAt(at))) return null;
-    const rest = text.slice(at, Math.min(this.limit, at + 3));
-    for (const op of OPERATORS) {
-      if (rest.startsWith(op)) return op;
+    const next = at + 1 < this.limit ? text.charCodeAt(at + 1) : -1;
+    const third = at + 2 < this.limit ? text.charCodeAt(at + 2) : -1;
+    switch (text.charCodeAt(at)) {
+      case 0x3c: // <
+        if (next === 0x3c) return third === 0x3c ? "<<<" : third === 0x2d ? "<<-" : "<<";
+        return next === 0x26 ? "<&" : next === 0x3e ? "<>" : "<";
+      case 0x3e: // >
+        return next === 0x3e ? ">>" : next === 0x26 ? ">&" : next === 0x7c ? ">|" : ">";
+      case 0x26: // &
+        if (next === 0x3e) return third === 0x3e ? "&>>" : "&>";
+        return next === 0x26 ? "&&" : "&";
+      case 0x7c: // |
+        return next === 0x7c ? "||" : next === 0x26 ? "|&" : "|";
+      case 0x3b: // ;
+        if (next === 0x3b) return third === 0x26 ? ";;&" : ";;";
+        return next === 0x26 ? ";&" : ";";
+      case 0x28:
+        return "(";
+      case 0x29:
+        return ")";
+      default:
+        return null;
     }
-    return null;
   }
 
   /** After a newline: the bodies of heredocs opened on the line before. */
@@ -336,7 +354,8 @@ class Parser {
       const start = this.shared.commands.length;
       this.currentFrames = current;
       this.parsePipeline(current);
-      before.push(...this.shared.commands.slice(start));
+      const commands = this.shared.commands;
+      for (let index = start; index < commands.length; index++) before.push(commands[index] as SimpleCommand);
       const token = this.peek();
       if (token.type === "op" && (token.op === "&&" || token.op === "||")) {
         current = [...frames, { kind: "andor", before: [...before] }];
@@ -688,12 +707,6 @@ function matchParen(text: string, start: number, limit: number): number {
 }
 
 
-/** Shell operators, longest first (operatorAt takes the first that matches). */
-const OPERATORS = ["<<<", "&>>", ";;&", "<<-", "&&", "||", ";;", ";&", "|&", "<<", ">>", "<&", ">&", "<>", ">|", "&>", ";", "&", "|", "(", ")", "<", ">"];
-
-/** First characters of the operators operatorAt knows: `<`, `>`, `&`, `|`, `;`, `(`, `)`. */
-const OPERATOR_START = new Set([0x3c, 0x3e, 0x26, 0x7c, 0x3b, 0x28, 0x29]);
-
 /**
  * Characters an unquoted word reads as plain text, one after another: not a
  * word end, quote, escape, expansion, `%` (cmd's `%NAME%`) or glob character
@@ -904,6 +917,8 @@ class WordReader {
 
   /** `$NAME` inside single quotes: the shell leaves it, but an `sh -c '…'` will expand it. */
   private singleQuotedRefs(start: number, end: number): void {
+    const dollar = this.text.indexOf("$", start);
+    if (dollar === -1 || dollar >= end) return;
     const pattern = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g;
     const text = this.text.slice(start, end);
     for (const match of text.matchAll(pattern)) {
