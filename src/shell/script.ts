@@ -180,13 +180,16 @@ class Parser {
   private lex(): Token {
     const text = this.text;
     for (;;) {
-      while (this.pos < this.limit) {
-        const code = text.charCodeAt(this.pos);
-        if (code === 0x20 || code === 0x09 || code === 0x0d) this.pos++;
-        else if (code === 0x5c && text.charCodeAt(this.pos + 1) === 0x0a) this.pos += 2;
-        else if (code === 0x5c && text.charCodeAt(this.pos + 1) === 0x0d && text.charCodeAt(this.pos + 2) === 0x0a) this.pos += 3;
+      let pos = this.pos;
+      const limit = this.limit;
+      while (pos < limit) {
+        const code = text.charCodeAt(pos);
+        if (code === 0x20 || code === 0x09 || code === 0x0d) pos++;
+        else if (code === 0x5c && text.charCodeAt(pos + 1) === 0x0a) pos += 2;
+        else if (code === 0x5c && text.charCodeAt(pos + 1) === 0x0d && text.charCodeAt(pos + 2) === 0x0a) pos += 3;
         else break;
       }
+      this.pos = pos;
       if (this.pos >= this.limit) return { type: "eof", start: this.limit };
       const ch = text[this.pos] as string;
       if (ch === "#") {
@@ -857,10 +860,15 @@ class WordReader {
       }
       // A run of characters with no meaning of their own is one literal piece
       // (a glob character or a `%` stays on its own, as addLiteral needs).
+      // (Locals, not fields, in the scanning loops: they run once per character.)
       const runStart = this.pos;
-      this.pos++;
-      if (isPlain(text.charCodeAt(runStart))) while (this.pos < this.limit && isPlain(text.charCodeAt(this.pos))) this.pos++;
-      this.addLiteral(text.slice(runStart, this.pos), false, runStart, this.pos);
+      let end = runStart + 1;
+      if (isPlain(text.charCodeAt(runStart))) {
+        const limit = this.limit;
+        while (end < limit && isPlain(text.charCodeAt(end))) end++;
+      }
+      this.pos = end;
+      this.addLiteral(text.slice(runStart, end), false, runStart, end);
     }
     return this.finish();
   }
@@ -962,9 +970,11 @@ class WordReader {
         continue;
       }
       const runStart = this.pos;
-      this.pos++;
-      while (this.pos < this.limit && isPlainQuoted(text.charCodeAt(this.pos))) this.pos++;
-      this.addLiteral(text.slice(runStart, this.pos), true, runStart, this.pos);
+      const limit = this.limit;
+      let end = runStart + 1;
+      while (end < limit && isPlainQuoted(text.charCodeAt(end))) end++;
+      this.pos = end;
+      this.addLiteral(text.slice(runStart, end), true, runStart, end);
     }
   }
 
