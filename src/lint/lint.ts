@@ -23,15 +23,17 @@ export interface LintOptions extends Omit<PlanOptions, "costModel"> {
 }
 
 function finding(file: string, rule: string, severity: LintSeverity, message: string, range: Range, platforms: readonly string[], url: string): Finding {
+  // A parsed range makes a new position each time one is read: read each once.
+  const { start, end } = range;
   return {
     rule,
     severity,
     message,
     file,
-    line: range.start.line,
-    column: range.start.column,
-    endLine: range.end.line,
-    endColumn: range.end.column,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
     platforms,
     url,
   };

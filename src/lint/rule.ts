@@ -42,7 +42,15 @@ export interface Report {
 /** Where a rule's documentation lives (BuildKit's checks link to Docker's own pages). */
 export const DFC_DOCS_URL = "https://github.com/dfc-build/dfc/blob/main/docs/rules/";
 
+/** Every finding carries its rule's URL: each is spelled once. */
+const urls = new Map<string, string>();
+
 export function ruleUrl(rule: Pick<RuleMeta, "name" | "origin">): string {
-  if (rule.origin === "buildkit") return `https://docs.docker.com/go/dockerfile/rule/${rule.name.replace(/(?<=[a-z0-9])(?=[A-Z])/g, "-").toLowerCase()}/`;
-  return `${DFC_DOCS_URL}${rule.name}.md`;
+  const key = `${rule.origin} ${rule.name}`;
+  let url = urls.get(key);
+  if (url === undefined) {
+    url = rule.origin === "buildkit" ? `https://docs.docker.com/go/dockerfile/rule/${rule.name.replace(/(?<=[a-z0-9])(?=[A-Z])/g, "-").toLowerCase()}/` : `${DFC_DOCS_URL}${rule.name}.md`;
+    urls.set(key, url);
+  }
+  return url;
 }
