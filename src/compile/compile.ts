@@ -17,6 +17,7 @@ import { SourceError } from "../syntax/errors.js";
 import { automaticArgs, type Vars } from "./args.js";
 import { dispatch, expand, type DispatchContext } from "./dispatch.js";
 import { CompileError } from "./errors.js";
+import { CompileMemo } from "./memo.js";
 import { checkArchNames, resolveArchBlocks, type ArchResolution } from "./ifarch.js";
 import { EMPTY_CONFIG, offlineResolver, type ImageResolver } from "./image-config.js";
 import { isValidImageRef, normalizeImageRef } from "./image-ref.js";
@@ -43,6 +44,8 @@ export interface CompileOptions {
   readonly graph: BuildGraph;
   /** Told about every command as it is dispatched (the linter's view of the compile). */
   readonly observer?: CompileObserver;
+  /** Shared by the compiles of one file's targets (each compile makes its own without one). */
+  readonly memo?: CompileMemo;
 }
 
 /** What the compiler shows an observer: each command with the stage state just before it. */
@@ -82,13 +85,13 @@ export interface TargetSetup {
 }
 
 /** IFARCH resolved for the target (a TAGARCH switches to its group's build), stages split, the target stage picked. */
-export function setUpTarget(dockerfile: Dockerfile, target: Platform, targetStage: string | null): TargetSetup {
+export function setUpTarget(dockerfile: Dockerfile, target: Platform, targetStage: string | null, memo?: CompileMemo): TargetSetup {
   checkArchNames(dockerfile.body);
   const requested = resolveArchBlocks(dockerfile.body, target);
   // A TAGARCH makes this target one of a group served by a single build: compile that build.
   const platform = requested.tag?.buildPlatform ?? target;
   const resolution = requested.tag === null ? requested : resolveArchBlocks(dockerfile.body, platform);
-  const { globalArgs, stages } = splitStages(resolution.instructions, dockerfile.escape);
+  const { globalArgs, stages } = splitStages(resolution.instructions, dockerfile.escape, memo);
   return { platform, tag: requested.tag, instructions: resolution.instructions, globalArgs, stages, target: pickTarget(stages, targetStage) };
 }
 
@@ -117,11 +120,12 @@ export function compileStages(dockerfile: Dockerfile, options: StageCompileOptio
 }
 
 function compileInto(dockerfile: Dockerfile, options: Omit<CompileOptions, "graph">, sink: VertexSink): { compiled: CompiledTargetStages; compiler: StageCompiler; result: StageResult } {
-  const setup = setUpTarget(dockerfile, options.target, options.targetStage ?? null);
+  const memo = options.memo ?? new CompileMemo();
+  const setup = setUpTarget(dockerfile, options.target, options.targetStage ?? null, memo);
   const { platform, tag, globalArgs, stages, target } = setup;
   const buildArgs = options.buildArgs ?? new Map<string, string>();
   const meta = evaluateGlobalArgs(globalArgs, automaticArgs(options.buildPlatform, platform, target.name ?? ""), buildArgs, dockerfile.escape);
-  const compiler = new StageCompiler(stages, meta, buildArgs, dockerfile.escape, options, sink, platform);
+  const compiler = new StageCompiler(stages, meta, buildArgs, dockerfile.escape, options, sink, memo, platform);
   compiler.validateAll();
   const result = compiler.compile(target);
   const stagesInOrder = [...compiler.done.values()].map((entry) => entry.stage).sort((a, b) => a.index - b.index);
@@ -185,6 +189,7 @@ class StageCompiler {
     private readonly escape: "\\" | "`",
     private readonly options: Omit<CompileOptions, "graph">,
     private readonly graph: VertexSink,
+    private readonly memo: CompileMemo,
     private readonly platform: Platform,
   ) {
     this.resolver = options.resolver ?? offlineResolver;
@@ -369,6 +374,7 @@ class StageCompiler {
   private dispatchContext(stage: StageDefinition, steps: number): DispatchContext {
     return {
       graph: this.graph,
+      memo: this.memo,
       escape: this.escape,
       stage: stageLabel(stage),
       steps,

@@ -18,11 +18,14 @@ import { chompHeredoc } from "../syntax/heredoc.js";
 import type { Range } from "../syntax/position.js";
 import type { Vars } from "./args.js";
 import { CompileError } from "./errors.js";
+import type { CompileMemo } from "./memo.js";
 import type { AddCommand, Command, CopyCommand, Mount, RunCommand } from "./instructions/index.js";
 import { envList, shellOf, type StageState } from "./state.js";
 
 export interface DispatchContext {
   readonly graph: VertexSink;
+  /** Shared by the compiles of the file's targets. */
+  readonly memo: CompileMemo;
   readonly escape: "\\" | "`";
   /** Stage label for progress names, as BuildKit shows it (`builder`, `stage-2`). */
   readonly stage: string;
@@ -60,17 +63,15 @@ export function expand(value: string, range: Range, vars: Vars, escape: "\\" | "
 
 /** BuildKit's progress name: `[builder 3/7] RUN go build ./...` (one line, blanks folded). */
 function stepName(context: DispatchContext, step: number, command: Command): string {
-  return `[${context.stage} ${step}/${context.steps}] ${foldedText(command.source)}`;
+  return `[${context.stage} ${step}/${context.steps}] ${foldedText(command.source, context.memo)}`;
 }
 
-const folded = new WeakMap<Instruction, string>();
-
 /** An instruction's text on one line; every target compiles the same instructions, so once per instruction. */
-function foldedText(instruction: Instruction): string {
-  let text = folded.get(instruction);
+function foldedText(instruction: Instruction, memo: CompileMemo): string {
+  let text = memo.foldedTexts.get(instruction);
   if (text === undefined) {
     text = instruction.original.replace(/\s+/g, " ").trim();
-    folded.set(instruction, text);
+    memo.foldedTexts.set(instruction, text);
   }
   return text;
 }

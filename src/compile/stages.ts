@@ -6,6 +6,7 @@
 import type { Instruction } from "../syntax/ast.js";
 import { START_OF_FILE, type Range } from "../syntax/position.js";
 import { CompileError } from "./errors.js";
+import { CompileMemo } from "./memo.js";
 import { toCommand, type ArgCommand, type Command, type FromCommand } from "./instructions/index.js";
 
 export interface StageDefinition {
@@ -24,21 +25,19 @@ export interface StagedDockerfile {
 
 /**
  * Commands depend only on their instruction (and the file's escape
- * character), not on the target: every target of a plan converts the same
- * instructions, so each is converted once. Instructions are immutable.
+ * character), not on the target: the targets of one file share the memo's
+ * conversions. Instructions are immutable.
  */
-const converted = new WeakMap<Instruction, Command>();
-
-function commandOf(instruction: Instruction, escape: "\\" | "`"): Command {
-  let command = converted.get(instruction);
+function commandOf(instruction: Instruction, escape: "\\" | "`", memo: CompileMemo): Command {
+  let command = memo.commands.get(instruction);
   if (command === undefined) {
     command = toCommand(instruction, { escape });
-    converted.set(instruction, command);
+    memo.commands.set(instruction, command);
   }
   return command;
 }
 
-export function splitStages(instructions: readonly Instruction[], escape: "\\" | "`"): StagedDockerfile {
+export function splitStages(instructions: readonly Instruction[], escape: "\\" | "`", memo: CompileMemo = new CompileMemo()): StagedDockerfile {
   const globalArgs: ArgCommand[] = [];
   const stages: StageDefinition[] = [];
   let current: { from: FromCommand; commands: Command[] } | null = null;
@@ -53,7 +52,7 @@ export function splitStages(instructions: readonly Instruction[], escape: "\\" |
     });
   };
   for (const instruction of instructions) {
-    const command = commandOf(instruction, escape);
+    const command = commandOf(instruction, escape, memo);
     if (command.kind === "FROM") {
       close();
       current = { from: command, commands: [] };

@@ -61,6 +61,7 @@
  */
 import { TARGET_PLATFORM_ARGS } from "../compile/args.js";
 import { setUpTarget, type TargetSetup } from "../compile/compile.js";
+import { CompileMemo } from "../compile/memo.js";
 import type { ArgCommand } from "../compile/instructions/index.js";
 import type { StageDefinition } from "../compile/stages.js";
 import { uniqueSorted } from "../plan/plan.js";
@@ -87,7 +88,8 @@ export function lowerDockerfile(dockerfile: Dockerfile, platforms: readonly Plat
   const carried = { ...dockerfile, body: carryBlockComments(dockerfile.body) };
   const requested = uniqueSorted(platforms);
   if (requested.length === 0) throw new RangeError("lowerDockerfile needs at least one platform");
-  const resolved: Resolved[] = requested.map((platform) => ({ requested: platform, setup: setUpTarget(carried, platform, null) }));
+  const memo = new CompileMemo();
+  const resolved: Resolved[] = requested.map((platform) => ({ requested: platform, setup: setUpTarget(carried, platform, null, memo) }));
   const first = resolved[0] as Resolved;
   // Every platform sees the same instructions and builds as itself (no
   // TAGARCH, or one whose build platform is the target's): dropping the blocks is enough.

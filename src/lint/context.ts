@@ -19,6 +19,7 @@ import { uniqueSorted } from "../plan/plan.js";
 import { formatPlatform, type Platform } from "../platform/index.js";
 import { instructionsOf, type Dockerfile, type Instruction } from "../syntax/ast.js";
 import { SourceError } from "../syntax/errors.js";
+import { LintMemo } from "./memo.js";
 import type { Report } from "./rule.js";
 
 /** One dispatched command and the stage state just before it. */
@@ -70,6 +71,8 @@ export interface LintContext extends LintInput {
   /** The same as a set: a step whose command is not in it was replayed from a base image's ONBUILD trigger. */
   readonly written: ReadonlySet<Instruction>;
   readonly targets: readonly TargetView[];
+  /** What rules' helpers compute once per file (released when its lint ends). */
+  readonly memo: LintMemo;
   report(report: Report): void;
 }
 
@@ -131,7 +134,7 @@ function keptInstructions(dockerfile: Dockerfile, platform: Platform): readonly 
   }
 }
 
-function targetView(input: LintInput, platform: Platform): TargetView {
+function targetView(input: LintInput, platform: Platform, memo: LintMemo): TargetView {
   const recorder = new StepRecorder();
   let compiled: CompiledTargetStages;
   try {
@@ -143,6 +146,7 @@ function targetView(input: LintInput, platform: Platform): TargetView {
       resolver: input.resolver,
       observer: recorder,
       vertices: recorder,
+      memo: memo.compile,
     });
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
@@ -202,18 +206,19 @@ function retarget(view: TargetView, compiled: CompiledTargetStages, platform: Pl
 }
 
 export function analyze(input: LintInput, report: (report: Report) => void): LintContext {
+  const memo = new LintMemo();
   const platforms = uniqueSorted(input.platforms);
   const blind = targetBlind(input);
   const compiledFor = new Map<string, { view: TargetView; compiled: CompiledTargetStages }>();
   const targets = platforms.map((platform) => {
     const same = blind ? compiledFor.get(platform.os) : undefined;
     if (same !== undefined) return retarget(same.view, same.compiled, platform);
-    const view = targetView(input, platform);
+    const view = targetView(input, platform, memo);
     if (blind && view.compiled !== null) compiledFor.set(platform.os, { view, compiled: view.compiled });
     return view;
   });
   const instructions = instructionsOf(input.dockerfile.body);
-  return { ...input, platforms, instructions, written: new Set(instructions), targets, report };
+  return { ...input, platforms, instructions, written: new Set(instructions), targets, memo, report };
 }
 
 /** `linux/arm64` and friends, for messages. */

@@ -92,13 +92,17 @@ export function lintSource(file: string, source: string, options: LintOptions): 
     if (existing !== undefined) existing.platforms.add(platform);
     else merged.set(key, { finding: finding(file, "CompileError", "error", target.error.message, target.error.range, [], ruleUrl({ name: "CompileError", origin: "dfc" })), platforms: new Set([platform]) });
   }
-  for (const rule of options.rules ?? RULES) {
-    const severity = effectiveSeverity(rule, checks, config);
-    if (severity === null) continue;
-    current = { rule, severity };
-    rule.check(context);
+  try {
+    for (const rule of options.rules ?? RULES) {
+      const severity = effectiveSeverity(rule, checks, config);
+      if (severity === null) continue;
+      current = { rule, severity };
+      rule.check(context);
+    }
+  } finally {
+    current = undefined;
+    context.memo.release();
   }
-  current = undefined;
   // Most files have no `# dfc-ignore`: then their lines are not needed.
   const lines = source.includes("dfc-ignore") ? source.replace(/^\ufeff/, "").split("\n") : null;
   const all = [...merged.values()].map(({ finding: item, platforms: applies }) => ({ ...item, platforms: platforms.filter((platform) => applies.has(platform)) }));

@@ -6,6 +6,7 @@
  */
 import { compileTarget, type CompiledTargetGraph } from "../compile/compile.js";
 import type { ImageConfig, ImageResolver } from "../compile/image-config.js";
+import { CompileMemo } from "../compile/memo.js";
 import { stageLabel } from "../compile/stages.js";
 import type { CompiledStage } from "../compile/target.js";
 import { BuildGraph, type GraphEntry } from "../graph/graph.js";
@@ -80,6 +81,7 @@ export interface Plan {
 
 export function planBuild(dockerfile: Dockerfile, options: PlanOptions): Plan {
   const graph = new BuildGraph();
+  const memo = new CompileMemo();
   const compiled = uniqueSorted(options.platforms).map((target) =>
     compileTarget(dockerfile, {
       target,
@@ -89,6 +91,7 @@ export function planBuild(dockerfile: Dockerfile, options: PlanOptions): Plan {
       resolver: options.resolver,
       namedContexts: options.namedContexts,
       graph,
+      memo,
     }),
   );
   return planCompiled(compiled, graph, options);

@@ -24,6 +24,8 @@ import type { Command, Mount } from "../../compile/instructions/index.js";
 import { processWord, ShellExpansionError, type ShellOptions } from "../../shell/index.js";
 import type { Instruction } from "../../syntax/ast.js";
 import type { Range } from "../../syntax/position.js";
+import type { LintContext } from "../context.js";
+import { MemoTable } from "../memo.js";
 import type { Rule } from "../rule.js";
 import { nearestName, variableRange } from "./support-semantics.js";
 
@@ -90,18 +92,16 @@ function expansions(command: Command): readonly Expansion[] {
   }
 }
 
-const expanding = new WeakMap<Command, readonly Expansion[]>();
+const EXPANDING = new MemoTable<Command, readonly Expansion[]>("expanding words");
 
 /**
  * The words of a command that have something to expand (a `$`): every
  * target dispatches the same command objects, so once per command.
  */
-function expandingWords(command: Command): readonly Expansion[] {
-  let words = expanding.get(command);
-  if (words === undefined) {
-    words = expansions(command).filter((expansion) => expansion.value.includes("$"));
-    expanding.set(command, words);
-  }
+function expandingWords(context: LintContext, command: Command): readonly Expansion[] {
+  const table = context.memo.table(EXPANDING);
+  let words = table.get(command);
+  if (words === undefined) table.set(command, (words = expansions(command).filter((expansion) => expansion.value.includes("$"))));
   return words;
 }
 
@@ -176,7 +176,7 @@ export const UndefinedVar: Rule = {
         // Commands replayed from a base image's ONBUILD triggers are not written here.
         if (!written.has(step.command.source)) continue;
         // Only ARG defaults and words with a `$` can use a variable.
-        if (step.command.kind !== "ARG" && expandingWords(step.command).length === 0) continue;
+        if (step.command.kind !== "ARG" && expandingWords(context, step.command).length === 0) continue;
         // Declared ARGs include those of the stage this one is built FROM, as in BuildKit.
         let declared = step.declaredArgs;
         // Made at the first report: most steps have none.
@@ -205,7 +205,7 @@ export const UndefinedVar: Rule = {
           }
           continue;
         }
-        for (const expansion of expandingWords(step.command)) {
+        for (const expansion of expandingWords(context, step.command)) {
           for (const name of unmatchedIn(expansion, step.env, escape)) report(name, expansion);
         }
       }

@@ -13,6 +13,7 @@ import { TARGET_PLATFORM_ARGS } from "../../compile/args.js";
 import type { CommandForm, Heredoc, Instruction, Word } from "../../syntax/ast.js";
 import { lineStartsOf, SourceLocator, type Range } from "../../syntax/position.js";
 import type { LintContext, Step, TargetView } from "../context.js";
+import { MemoTable } from "../memo.js";
 import { commandName, parseShell, type ShellScript } from "../../shell/script.js";
 
 /** What a piece of shell text is to the build. */
@@ -42,24 +43,22 @@ interface SourceView {
   readonly escape: string;
 }
 
-const views = new WeakMap<object, SourceView>();
-const scripts = new WeakMap<object, readonly ScriptText[]>();
+const VIEW = new MemoTable<"value", SourceView>("source view");
+const SCRIPTS = new MemoTable<Instruction, readonly ScriptText[]>("scripts");
 
 /** The file's text (without a BOM) and a locator for it, built once per lint run. */
 export function sourceView(context: LintContext): SourceView {
-  let view = views.get(context.dockerfile);
-  if (view === undefined) {
+  return context.memo.value(VIEW, () => {
     const text = context.source.charCodeAt(0) === 0xfeff ? context.source.slice(1) : context.source;
-    view = { text, locator: new SourceLocator(lineStartsOf(text)), escape: context.dockerfile.escape };
-    views.set(context.dockerfile, view);
-  }
-  return view;
+    return { text, locator: new SourceLocator(lineStartsOf(text)), escape: context.dockerfile.escape };
+  });
 }
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"]);
 
 /** The shell texts of a RUN, CMD, ENTRYPOINT or HEALTHCHECK instruction (cached per instruction). */
 export function scriptsOf(context: LintContext, instruction: Instruction): readonly ScriptText[] {
+  const scripts = context.memo.table(SCRIPTS);
   const cached = scripts.get(instruction);
   if (cached !== undefined) return cached;
   const view = sourceView(context);
@@ -206,7 +205,7 @@ export interface InstructionUse {
   readonly uses: readonly { readonly target: TargetView; readonly step: Step }[];
 }
 
-const uses = new WeakMap<object, readonly InstructionUse[]>();
+const USES = new MemoTable<"value", readonly InstructionUse[]>("instruction uses");
 
 /**
  * The dispatched commands grouped by instruction, in source order. ONBUILD
@@ -214,8 +213,10 @@ const uses = new WeakMap<object, readonly InstructionUse[]>();
  * file, and their ranges are not ranges of it).
  */
 export function instructionUses(context: LintContext): readonly InstructionUse[] {
-  const cached = uses.get(context.targets);
-  if (cached !== undefined) return cached;
+  return context.memo.value(USES, () => usesOf(context));
+}
+
+function usesOf(context: LintContext): readonly InstructionUse[] {
   const byInstruction = new Map<Instruction, { target: TargetView; step: Step }[]>();
   for (const target of context.targets) {
     for (const step of target.steps) {
@@ -231,7 +232,6 @@ export function instructionUses(context: LintContext): readonly InstructionUse[]
     const list = byInstruction.get(instruction);
     if (list !== undefined) result.push({ instruction, uses: list });
   }
-  uses.set(context.targets, result);
   return result;
 }
 

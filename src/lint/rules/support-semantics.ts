@@ -20,6 +20,7 @@ import { SourceError } from "../../syntax/errors.js";
 import type { Range } from "../../syntax/position.js";
 import { sourceView } from "./support-scripts.js";
 import type { LintContext, TargetView } from "../context.js";
+import { MemoTable } from "../memo.js";
 
 // --- FROM scope -------------------------------------------------------------
 
@@ -39,25 +40,22 @@ export interface FromScope {
   readonly declared: ReadonlySet<string>;
 }
 
-const scopes = new WeakMap<LintContext, readonly FromScope[]>();
+const SCOPES = new MemoTable<"value", readonly FromScope[]>("FROM scopes");
 
 /** One scope per requested platform whose instructions can be split into stages. */
 export function fromScopes(context: LintContext): readonly FromScope[] {
-  let cached = scopes.get(context);
-  if (cached === undefined) {
-    cached = context.targets.flatMap((target) => {
+  return context.memo.value(SCOPES, () =>
+    context.targets.flatMap((target) => {
       const scope = scopeOf(context, target);
       return scope === null ? [] : [scope];
-    });
-    scopes.set(context, cached);
-  }
-  return cached;
+    }),
+  );
 }
 
 function scopeOf(context: LintContext, target: TargetView): FromScope | null {
   try {
     // The compile's own setup when it got that far; a target that did not compile may still have FROM lines to check.
-    const setup = target.compiled?.setup ?? setUpTarget(context.dockerfile, target.platform, context.targetStage ?? null);
+    const setup = target.compiled?.setup ?? setUpTarget(context.dockerfile, target.platform, context.targetStage ?? null, context.memo.compile);
     return new LazyScope(context, target, setup);
   } catch (error) {
     if (error instanceof SourceError) return null;

@@ -7,6 +7,7 @@ import { findStage } from "../../compile/stages.js";
 import type { CompiledStage } from "../../compile/target.js";
 import { expandWord } from "../../shell/index.js";
 import type { LintContext, Step, TargetView } from "../context.js";
+import { MemoTable } from "../memo.js";
 import { canonicalOfPlatform } from "./support-arch-names.js";
 import { instructionText, scriptsOf, TARGET_ARGS } from "./support-scripts.js";
 import { commandName } from "../../shell/script.js";
@@ -20,15 +21,14 @@ export interface StageLink {
 
 const ARCHY_VARIABLE = /\$\{?[A-Za-z_]*(?:ARCH|PLATFORM|TARGET|TRIPLE|VARIANT|RID)[A-Za-z0-9_]*/i;
 
-const linkCache = new WeakMap<TargetView, readonly StageLink[]>();
+const LINKS = new MemoTable<TargetView, readonly StageLink[]>("stage links");
 
 /** Links between the stages compiled for one target (computed once per target). */
-function stageLinks(target: TargetView): readonly StageLink[] {
-  const cached = linkCache.get(target);
-  if (cached !== undefined) return cached;
-  const links = computeLinks(target);
-  linkCache.set(target, links);
-  return links;
+function stageLinks(context: LintContext, target: TargetView): readonly StageLink[] {
+  const links = context.memo.table(LINKS);
+  let found = links.get(target);
+  if (found === undefined) links.set(target, (found = computeLinks(target)));
+  return found;
 }
 
 function computeLinks(target: TargetView): StageLink[] {
@@ -71,10 +71,10 @@ function computeLinks(target: TargetView): StageLink[] {
  * that is itself target-aware (`aware`) ends the walk, since what it makes
  * is made for the target (what it received was a build tool).
  */
-export function targetConsumers(target: TargetView, producer: number, aware: ReadonlySet<number> = new Set()): { readonly stage: CompiledStage; readonly selective: boolean }[] {
+export function targetConsumers(context: LintContext, target: TargetView, producer: number, aware: ReadonlySet<number> = new Set()): { readonly stage: CompiledStage; readonly selective: boolean }[] {
   const compiled = target.compiled;
   if (compiled === null) return [];
-  const links = stageLinks(target);
+  const links = stageLinks(context, target);
   const byIndex = new Map(compiled.stages.map((stage) => [stage.index, stage]));
   const running = new Set(target.steps.filter((step) => step.command.kind === "RUN").map((step) => step.definition.index));
   const found = new Map<number, { stage: CompiledStage; selective: boolean }>();
@@ -136,14 +136,13 @@ export function windowsOnLinux(target: TargetView, stageIndex: number): boolean 
  * too.
  */
 function targetAwareStages(context: LintContext, target: TargetView): ReadonlySet<number> {
-  const cached = awareCache.get(target);
-  if (cached !== undefined) return cached;
-  const aware = computeTargetAware(context, target);
-  awareCache.set(target, aware);
+  const table = context.memo.table(AWARE);
+  let aware = table.get(target);
+  if (aware === undefined) table.set(target, (aware = computeTargetAware(context, target)));
   return aware;
 }
 
-const awareCache = new WeakMap<TargetView, ReadonlySet<number>>();
+const AWARE = new MemoTable<TargetView, ReadonlySet<number>>("target-aware stages");
 
 function computeTargetAware(context: LintContext, target: TargetView): Set<number> {
   const aware = new Set<number>();
@@ -189,7 +188,7 @@ export function buildPlatformLeaks(context: LintContext, uses: readonly { readon
     if (!step.stage.pinnedToBuild || canonicalOfPlatform(target.platform) === build) return [];
     const aware = targetAwareStages(context, target);
     if (aware.has(step.definition.index)) return [];
-    const consumers = targetConsumers(target, step.definition.index, aware).filter((consumer) => !consumer.selective);
+    const consumers = targetConsumers(context, target, step.definition.index, aware).filter((consumer) => !consumer.selective);
     return consumers.length === 0 ? [] : [{ target, step, consumers }];
   });
 }
