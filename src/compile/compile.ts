@@ -321,8 +321,11 @@ class StageCompiler {
   }
 
   private imageRef(name: string, range: Range): string {
-    if (!isValidImageRef(name)) throw new CompileError(`"${name}" is neither a stage of this Dockerfile nor a valid image reference`, range);
-    return normalizeImageRef(name);
+    const known = this.memo.imageRefs;
+    let ref = known.get(name);
+    if (ref === undefined) known.set(name, (ref = isValidImageRef(name) ? normalizeImageRef(name) : null));
+    if (ref === null) throw new CompileError(`"${name}" is neither a stage of this Dockerfile nor a valid image reference`, range);
+    return ref;
   }
 
   private imageSource(source: Extract<SourceSpec, { type: "image" | "oci-layout" }>, platform: Platform, stage: StageDefinition, what: string, location: Range, step: number): Digest {

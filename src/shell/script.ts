@@ -1152,6 +1152,8 @@ export function soleSubstitution(word: ShellWord, from = word.start): ShellScrip
 
 /** For `NAME=value` words: the name and where the value starts. */
 export function assignmentOf(word: ShellWord): { readonly name: string; readonly valueStart: number } | null {
+  // Most words have no `=` at all.
+  if (word.raw.indexOf("=") < 1) return null;
   const match = /^([A-Za-z_][A-Za-z0-9_]*)\+?=/.exec(word.raw);
   return match === null ? null : { name: match[1] as string, valueStart: word.start + match[0].length };
 }
