@@ -27,7 +27,8 @@ export const CrossStageMissingTarget: Rule = {
   description: "A compiler runs in a stage pinned to $BUILDPLATFORM without any TARGET* input, and its output is copied into target-platform stages.",
   check(context: LintContext): void {
     for (const use of instructionUses(context)) {
-      if (use.instruction.kind !== "RUN" || !MAY_COMPILE.test(instructionText(use.instruction))) continue;
+      // Only a RUN in a stage pinned to the build platform can leak (checked first: it is cheaper than the text).
+      if (use.instruction.kind !== "RUN" || !use.uses.some(({ step }) => step.stage.pinnedToBuild) || !MAY_COMPILE.test(instructionText(use.instruction))) continue;
       const affected = buildPlatformLeaks(context, use.uses);
       if (affected.length === 0) continue;
       const calls = scriptsOf(context, use.instruction)

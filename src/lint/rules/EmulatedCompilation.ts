@@ -32,7 +32,7 @@ export const EmulatedCompilation: Rule = {
     if (context.targets.some((target) => target.compiled === null)) return;
     const workers = workersFor(context.buildPlatform, context.workers);
     for (const { instruction, uses } of instructionUses(context)) {
-      if (instruction.kind !== "RUN" || !MAY_COMPILE.test(instructionText(instruction))) continue;
+      if (instruction.kind !== "RUN") continue;
       // The emulated steps, one per platform they run as (targets of one TAGARCH group share it).
       const emulated = new Map<string, { exec: ExecContent; targets: TargetView[] }>();
       for (const { target, step } of uses) {
@@ -41,7 +41,7 @@ export const EmulatedCompilation: Rule = {
         entry.targets.push(target);
         emulated.set(step.exec.platform, entry);
       }
-      if (emulated.size === 0) continue;
+      if (emulated.size === 0 || !MAY_COMPILE.test(instructionText(instruction))) continue;
       // A Windows-only Dockerfile linted for Linux platforms: nothing to say about its toolchain.
       if (uses.every(({ target, step }) => windowsOnLinux(target, step.definition.index))) continue;
       const calls = scriptsOf(context, instruction)

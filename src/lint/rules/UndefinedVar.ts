@@ -171,6 +171,7 @@ export const UndefinedVar: Rule = {
       if (known === undefined) fromImage.set(key, (known = mayComeFromImage(name, instruction, defined)));
       return known;
     };
+    const lookups = new Map<ReadonlyMap<string, string>, Map<Expansion, ReadonlySet<string>>>();
     for (const target of context.targets) {
       for (const step of target.steps) {
         // Commands replayed from a base image's ONBUILD triggers are not written here.
@@ -205,8 +206,13 @@ export const UndefinedVar: Rule = {
           }
           continue;
         }
+        // Targets compiled alike share their steps' environments: look each word up once per environment.
+        let looked = lookups.get(step.env);
+        if (looked === undefined) lookups.set(step.env, (looked = new Map()));
         for (const expansion of expandingWords(context, step.command)) {
-          for (const name of unmatchedIn(expansion, step.env, escape)) report(name, expansion);
+          let names = looked.get(expansion);
+          if (names === undefined) looked.set(expansion, (names = unmatchedIn(expansion, step.env, escape)));
+          for (const name of names) report(name, expansion);
         }
       }
     }
