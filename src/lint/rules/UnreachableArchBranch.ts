@@ -31,9 +31,9 @@ export const UnreachableArchBranch: Rule = {
   description: "A case arm or test compares an architecture value with a name from another naming scheme (x86_64 vs amd64, aarch64 vs arm64, …), so it never matches.",
   check(context: LintContext): void {
     for (const use of instructionUses(context)) {
-      const text = instructionText(use.instruction);
+      const written = instructionText(use.instruction);
       // Both before parsing: half the scripts that mention an architecture compare nothing.
-      if (!MENTIONS.test(text) || !COMPARES.test(text)) continue;
+      if (!MENTIONS.test(written) || !COMPARES.test(written)) continue;
       const platforms = use.uses.map((entry) => entry.target.platform);
       for (const text of scriptsOf(context, use.instruction)) {
         if (text.role === "data") continue;
