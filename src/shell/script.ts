@@ -710,39 +710,6 @@ function matchParen(text: string, start: number, limit: number): number {
 }
 
 
-/**
- * Characters an unquoted word reads as plain text, one after another: not a
- * word end, quote, escape, expansion, `%` (cmd's `%NAME%`) or glob character
- * (which makes the word a pattern, see addLiteral).
- */
-function isPlain(code: number): boolean {
-  switch (code) {
-    case 0x20: // space
-    case 0x09: // tab
-    case 0x0d: // \r
-    case 0x0a: // \n
-    case 0x3b: // ;
-    case 0x26: // &
-    case 0x7c: // |
-    case 0x28: // (
-    case 0x29: // )
-    case 0x3c: // <
-    case 0x3e: // >
-    case 0x5c: // \
-    case 0x27: // '
-    case 0x22: // "
-    case 0x24: // $
-    case 0x60: // `
-    case 0x25: // %
-    case 0x2a: // *
-    case 0x3f: // ?
-    case 0x5b: // [
-      return false;
-    default:
-      return true;
-  }
-}
-
 /** Characters that end an unquoted word: blanks, newlines and operator characters. */
 function isWordEnd(code: number): boolean {
   switch (code) {
@@ -760,6 +727,29 @@ function isWordEnd(code: number): boolean {
       return true;
     default:
       return false;
+  }
+}
+
+/**
+ * Characters an unquoted word reads as plain text, one after another: not a
+ * word end, quote, escape, expansion, `%` (cmd's `%NAME%`) or glob character
+ * (which makes the word a pattern, see addLiteral).
+ */
+function isPlain(code: number): boolean {
+  if (isWordEnd(code)) return false;
+  switch (code) {
+    case 0x5c: // \
+    case 0x27: // '
+    case 0x22: // "
+    case 0x24: // $
+    case 0x60: // `
+    case 0x25: // %
+    case 0x2a: // *
+    case 0x3f: // ?
+    case 0x5b: // [
+      return false;
+    default:
+      return true;
   }
 }
 
