@@ -256,16 +256,18 @@ function checkBaseImages(context: LintContext, inBlock: ReadonlySet<Instruction>
   for (const instruction of context.instructions) {
     if (instruction.kind !== "FROM" || inBlock.has(instruction) || instruction.flags.some((flag) => flag.name === "platform")) continue;
     const image = instruction.args[0];
-    if (image === undefined || image.value.includes("$")) continue;
+    // Most images name no architecture: look at the name before at the stages.
+    if (image === undefined || image.value.includes("$") || !ANY_TOKEN.test(image.value)) continue;
+    const namespace = IMAGE_NAMESPACE.exec(image.value);
+    const colon = image.value.indexOf(":", image.value.lastIndexOf("/") + 1);
+    const tokens = archTokens(image.value).filter((token) => (namespace !== null && token.index === image.value.indexOf(namespace[1] as string, namespace.index)) || (colon !== -1 && token.index > colon));
+    if (tokens.length === 0) continue;
     const stages: { target: TargetView; platform: Platform }[] = [];
     for (const target of context.targets) {
       const stage: CompiledStage | undefined = target.compiled?.stages.find((candidate) => candidate.location.start.offset === instruction.range.start.offset);
       if (stage !== undefined && stage.base.kind === "image" && !stage.pinnedToBuild && !windowsOnLinux(target, stage.index)) stages.push({ target, platform: stage.platform });
     }
     if (new Set(stages.map((entry) => canonicalOfPlatform(entry.platform))).size < 2) continue;
-    const namespace = IMAGE_NAMESPACE.exec(image.value);
-    const colon = image.value.indexOf(":", image.value.lastIndexOf("/") + 1);
-    const tokens = archTokens(image.value).filter((token) => (namespace !== null && token.index === image.value.indexOf(namespace[1] as string, namespace.index)) || (colon !== -1 && token.index > colon));
     for (const token of tokens) {
       report(context, { range: shift(image.range, token.index, token.name.length), token: token.name, canonical: token.canonical, word: image.value, kind: "image" }, stages);
     }
