@@ -10,10 +10,11 @@
  * target. The planner's placement says which RUN steps are emulated, and its
  * cost model what they cost.
  */
+import type { CompiledStage } from "../../compile/target.js";
 import type { ExecContent } from "../../graph/ir.js";
 import { formatPlatform } from "../../platform/index.js";
 import { DEFAULT_COST_MODEL, vertexCost } from "../../plan/cost.js";
-import { placeExec } from "../../plan/modes.js";
+import { placeExec, type ExecMode } from "../../plan/modes.js";
 import { workersFor } from "../../plan/plan.js";
 import type { LintContext, TargetView } from "../context.js";
 import type { Rule } from "../rule.js";
@@ -31,12 +32,19 @@ export const EmulatedCompilation: Rule = {
     // The plan only judges targets that all compile; so does this rule.
     if (context.targets.some((target) => target.compiled === null)) return;
     const workers = workersFor(context.buildPlatform, context.workers);
+    // A stage's steps all run alike: place each stage once.
+    const modes = new Map<CompiledStage, ExecMode>();
+    const modeOf = (stage: CompiledStage): ExecMode => {
+      let mode = modes.get(stage);
+      if (mode === undefined) modes.set(stage, (mode = placeExec(stage.platform, stage.pinnedToBuild, context.platforms, context.buildPlatform, workers).mode));
+      return mode;
+    };
     for (const { instruction, uses } of instructionUses(context)) {
       if (instruction.kind !== "RUN") continue;
       // The emulated steps, one per platform they run as (targets of one TAGARCH group share it).
       const emulated = new Map<string, { exec: ExecContent; targets: TargetView[] }>();
       for (const { target, step } of uses) {
-        if (step.exec === null || placeExec(step.stage.platform, step.stage.pinnedToBuild, context.platforms, context.buildPlatform, workers).mode !== "emulated") continue;
+        if (step.exec === null || modeOf(step.stage) !== "emulated") continue;
         const entry = emulated.get(step.exec.platform) ?? { exec: step.exec, targets: [] };
         entry.targets.push(target);
         emulated.set(step.exec.platform, entry);

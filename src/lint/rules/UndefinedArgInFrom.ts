@@ -20,21 +20,22 @@ export const UndefinedArgInFrom: Rule = {
   check(context) {
     const escape = context.dockerfile.escape;
     for (const scope of fromScopes(context)) {
-      // Only a `$` looks a name up; the scope's values are evaluated for the first such word.
-      const words = scope.stages.flatMap((stage) => [stage.from.image, stage.from.platform].filter((word): word is Word => word !== null && word.value.includes("$")));
-      if (words.length === 0 || scope.vars === null) continue;
-      const vars = scope.vars;
-      // BuildKit's unusedFromArgsCheckKeys: names with a value, and global ARGs declared without one.
-      const known = new Set([...vars.keys(), ...scope.declared]);
-      for (const word of words) {
+      // BuildKit's unusedFromArgsCheckKeys: names with a value, and global ARGs declared without one (made when first needed).
+      let known: ReadonlySet<string> | undefined;
+      const check = (word: Word | null): boolean => {
+        // Only a `$` looks a name up; the scope's values are evaluated for the first such word.
+        if (word === null || !word.value.includes("$")) return true;
+        const vars = scope.vars;
+        if (vars === null) return false;
         let unmatched: ReadonlySet<string>;
         try {
           unmatched = processWord(word.value, vars, { escape }).unmatched;
         } catch (error) {
-          if (error instanceof ShellExpansionError) continue;
+          if (error instanceof ShellExpansionError) return true;
           throw error;
         }
         for (const name of unmatched) {
+          known ??= new Set([...vars.keys(), ...scope.declared]);
           if (known.has(name)) continue;
           const suggestion = nearestName(name, known);
           const hint = suggestion === undefined ? "" : ` (did you mean ${suggestion}?)`;
@@ -44,6 +45,10 @@ export const UndefinedArgInFrom: Rule = {
             platforms: [scope.target.platform],
           });
         }
+        return true;
+      };
+      for (const stage of scope.stages) {
+        if (!check(stage.from.image) || !check(stage.from.platform)) break;
       }
     }
   },
