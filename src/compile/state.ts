@@ -71,6 +71,15 @@ export function copySet<T>(set: ReadonlySet<T>): Set<T> {
   return copy;
 }
 
+/**
+ * A stage's own copy of a config. Written out field by field: spreading the
+ * config (and overriding some fields) was a slow generic copy, and left
+ * objects whose later field writes were slow too.
+ */
+function mutableConfig(config: ImageConfig | MutableConfig, env: Map<string, string>, labels: Map<string, string>): MutableConfig {
+  return { env, workdir: config.workdir, user: config.user, entrypoint: config.entrypoint, cmd: config.cmd, shell: config.shell, onbuild: [...config.onbuild], labels };
+}
+
 /** A fresh state on top of an image config (PATH is added as BuildKit adds it). */
 export function stateFromConfig(root: Digest | null, platform: Platform, config: ImageConfig, known: boolean): StageState {
   const env = envMap(config.env);
@@ -80,7 +89,7 @@ export function stateFromConfig(root: Digest | null, platform: Platform, config:
     platform,
     runEnv: copyMap(env),
     declaredArgs: new Set(),
-    config: { ...config, env, onbuild: [...config.onbuild], labels: new Map() },
+    config: mutableConfig(config, env, new Map()),
     configKnown: known,
     cmdSet: false,
   };
@@ -97,7 +106,7 @@ export function stateFromStage(base: StageState): StageState {
     platform: base.platform,
     runEnv: copyMap(base.runEnv),
     declaredArgs: copySet(base.declaredArgs),
-    config: { ...base.config, env: copyMap(base.config.env), onbuild: [...base.config.onbuild], labels: copyMap(base.config.labels) },
+    config: mutableConfig(base.config, copyMap(base.config.env), copyMap(base.config.labels)),
     configKnown: base.configKnown,
     cmdSet: false,
   };

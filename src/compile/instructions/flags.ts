@@ -34,14 +34,18 @@ export class FlagDeclarations<const D extends Readonly<Record<string, FlagKind>>
   /** Declaration order, used for "did you mean" hints. */
   private readonly names: readonly string[];
   private readonly kinds: ReadonlyMap<string, FlagKind>;
+  /** The result for an instruction written without flags (most are): one frozen object for all. */
+  private readonly none: ParsedFlags<D>;
 
   constructor(declarations: D) {
     this.names = Object.keys(declarations);
     this.kinds = new Map(Object.entries(declarations));
+    this.none = Object.freeze(Object.fromEntries(this.names.map((name) => [name, declarations[name] === "strings" ? Object.freeze([]) : null]))) as ParsedFlags<D>;
   }
 
   /** Checks `flags` against the declarations; throws InstructionError at the first bad flag. */
   parse(flags: readonly Flag[]): ParsedFlags<D> {
+    if (flags.length === 0) return this.none;
     const result: Record<string, unknown> = {};
     for (const [name, kind] of this.kinds) result[name] = kind === "strings" ? [] : null;
     for (const flag of flags) {
