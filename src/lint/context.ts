@@ -189,10 +189,13 @@ function retarget(view: TargetView, compiled: CompiledTargetStages, platform: Pl
     stages.set(stage.index, moved === undefined || moved === stage.platform ? stage : { ...stage, platform: moved });
   }
   const at = (index: number): CompiledStage => stages.get(index) as CompiledStage;
+  // Every moved stage runs as `platform` (a stage built on a moved one follows it).
+  const name = formatPlatform(platform);
   const steps = view.steps.map((step): Step => {
     const stage = at(step.stage.index);
     if (stage === step.stage) return step;
-    return { ...step, stage, exec: step.exec === null ? null : { ...step.exec, platform: formatPlatform(stage.platform) } };
+    const exec = step.exec === null ? null : { ...step.exec, platform: name };
+    return { definition: step.definition, stage, command: step.command, declaredArgs: step.declaredArgs, env: step.env, exec };
   });
   const retargeted: CompiledTargetStages = {
     ...compiled,
