@@ -10,34 +10,40 @@
  */
 import { CompileMemo } from "../compile/memo.js";
 
-/** Names one memo table; each helper module makes its own. */
-export class MemoTable<K, V> {
-  // Only the identity matters; the types say what the table holds.
-  declare private readonly entry: [K, V];
-  constructor(readonly name: string) {}
+/**
+ * Names what a helper module keeps in the memo: one value per file
+ * (`MemoKey<V>`, see `value`) or one per item (`MemoKey<V, Item>`, see `get`).
+ * Only its identity matters; the types say what it holds.
+ */
+export class MemoKey<V, Item = never> {
+  declare private readonly held: [V, Item];
 }
 
 export class LintMemo {
   /** Shared by the compiles of the file's targets. */
   readonly compile = new CompileMemo();
-  private readonly tables = new Map<MemoTable<unknown, unknown>, Map<unknown, unknown>>();
+  private readonly values = new Map<MemoKey<unknown, unknown>, unknown>();
+  private readonly tables = new Map<MemoKey<unknown, unknown>, Map<unknown, unknown>>();
 
-  table<K, V>(key: MemoTable<K, V>): Map<K, V> {
-    let table = this.tables.get(key as MemoTable<unknown, unknown>);
-    if (table === undefined) this.tables.set(key as MemoTable<unknown, unknown>, (table = new Map()));
-    return table as Map<K, V>;
+  /** The file's value for `key`, computed on first use. */
+  value<V>(key: MemoKey<V>, compute: () => V): V {
+    let value = this.values.get(key) as V | undefined;
+    if (value === undefined) this.values.set(key, (value = compute()));
+    return value;
   }
 
-  /** One value per file: computed on first use. */
-  value<V>(key: MemoTable<"value", V>, compute: () => V): V {
-    const table = this.table(key);
-    let value = table.get("value");
-    if (value === undefined) table.set("value", (value = compute()));
+  /** The value for `item`, computed on first use. */
+  get<V, Item>(key: MemoKey<V, Item>, item: Item, compute: (item: Item) => V): V {
+    let table = this.tables.get(key);
+    if (table === undefined) this.tables.set(key, (table = new Map()));
+    let value = table.get(item) as V | undefined;
+    if (value === undefined) table.set(item, (value = compute(item)));
     return value;
   }
 
   release(): void {
     this.compile.clear();
+    this.values.clear();
     for (const table of this.tables.values()) table.clear();
     this.tables.clear();
   }

@@ -25,7 +25,7 @@ import { processWord, ShellExpansionError, type ShellOptions } from "../../shell
 import type { Instruction } from "../../syntax/ast.js";
 import type { Range } from "../../syntax/position.js";
 import type { LintContext } from "../context.js";
-import { MemoTable } from "../memo.js";
+import { MemoKey } from "../memo.js";
 import type { Rule } from "../rule.js";
 import { nearestName, variableRange } from "./support-semantics.js";
 
@@ -92,17 +92,14 @@ function expansions(command: Command): readonly Expansion[] {
   }
 }
 
-const EXPANDING = new MemoTable<Command, readonly Expansion[]>("expanding words");
+const EXPANDING = new MemoKey<readonly Expansion[], Command>();
 
 /**
  * The words of a command that have something to expand (a `$`): every
  * target dispatches the same command objects, so once per command.
  */
 function expandingWords(context: LintContext, command: Command): readonly Expansion[] {
-  const table = context.memo.table(EXPANDING);
-  let words = table.get(command);
-  if (words === undefined) table.set(command, (words = expansions(command).filter((expansion) => expansion.value.includes("$"))));
-  return words;
+  return context.memo.get(EXPANDING, command, () => expansions(command).filter((expansion) => expansion.value.includes("$")));
 }
 
 /** Where the file itself defines each name: every ARG and ENV instruction naming it (as written). */
@@ -142,8 +139,6 @@ function mayComeFromImage(name: string, instruction: Instruction, defined: Reado
 const NONE: ReadonlySet<string> = new Set();
 
 function unmatchedIn(expansion: Expansion, env: ReadonlyMap<string, string>, escape: "\\" | "`"): ReadonlySet<string> {
-  // Only `$` expands anything: most words have none, and need no expander.
-  if (!expansion.value.includes("$")) return NONE;
   const options: ShellOptions = expansion.raw === true ? { escape: "\\", skipProcessQuotes: true } : { escape };
   try {
     return processWord(expansion.value, env, options).unmatched;

@@ -13,7 +13,7 @@ import { TARGET_PLATFORM_ARGS } from "../../compile/args.js";
 import type { CommandForm, Heredoc, Instruction, Word } from "../../syntax/ast.js";
 import { lineStartsOf, SourceLocator, type Range } from "../../syntax/position.js";
 import type { LintContext, Step, TargetView } from "../context.js";
-import { MemoTable } from "../memo.js";
+import { MemoKey } from "../memo.js";
 import { commandName, parseShell, type ShellScript } from "../../shell/script.js";
 
 /** What a piece of shell text is to the build. */
@@ -43,8 +43,8 @@ interface SourceView {
   readonly escape: string;
 }
 
-const VIEW = new MemoTable<"value", SourceView>("source view");
-const SCRIPTS = new MemoTable<Instruction, readonly ScriptText[]>("scripts");
+const VIEW = new MemoKey<SourceView>();
+const SCRIPTS = new MemoKey<readonly ScriptText[], Instruction>();
 
 /** The file's text (without a BOM) and a locator for it, built once per lint run. */
 export function sourceView(context: LintContext): SourceView {
@@ -56,11 +56,12 @@ export function sourceView(context: LintContext): SourceView {
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"]);
 
-/** The shell texts of a RUN, CMD, ENTRYPOINT or HEALTHCHECK instruction (cached per instruction). */
+/** The shell texts of a RUN, CMD, ENTRYPOINT or HEALTHCHECK instruction (parsed once per instruction). */
 export function scriptsOf(context: LintContext, instruction: Instruction): readonly ScriptText[] {
-  const scripts = context.memo.table(SCRIPTS);
-  const cached = scripts.get(instruction);
-  if (cached !== undefined) return cached;
+  return context.memo.get(SCRIPTS, instruction, () => readScripts(context, instruction));
+}
+
+function readScripts(context: LintContext, instruction: Instruction): ScriptText[] {
   const view = sourceView(context);
   const found: ScriptText[] = [];
   const form: CommandForm | null =
@@ -94,7 +95,6 @@ export function scriptsOf(context: LintContext, instruction: Instruction): reado
       });
     }
   }
-  scripts.set(instruction, found);
   return found;
 }
 
@@ -205,7 +205,7 @@ export interface InstructionUse {
   readonly uses: readonly { readonly target: TargetView; readonly step: Step }[];
 }
 
-const USES = new MemoTable<"value", readonly InstructionUse[]>("instruction uses");
+const USES = new MemoKey<readonly InstructionUse[]>();
 
 /**
  * The dispatched commands grouped by instruction, in source order. ONBUILD

@@ -20,7 +20,7 @@ import { SourceError } from "../../syntax/errors.js";
 import type { Range } from "../../syntax/position.js";
 import { sourceView } from "./support-scripts.js";
 import type { LintContext, TargetView } from "../context.js";
-import { MemoTable } from "../memo.js";
+import { MemoKey } from "../memo.js";
 
 // --- FROM scope -------------------------------------------------------------
 
@@ -40,7 +40,7 @@ export interface FromScope {
   readonly declared: ReadonlySet<string>;
 }
 
-const SCOPES = new MemoTable<"value", readonly FromScope[]>("FROM scopes");
+const SCOPES = new MemoKey<readonly FromScope[]>();
 
 /** One scope per requested platform whose instructions can be split into stages. */
 export function fromScopes(context: LintContext): readonly FromScope[] {

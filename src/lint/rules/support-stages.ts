@@ -7,7 +7,7 @@ import { findStage } from "../../compile/stages.js";
 import type { CompiledStage } from "../../compile/target.js";
 import { expandWord } from "../../shell/index.js";
 import type { LintContext, Step, TargetView } from "../context.js";
-import { MemoTable } from "../memo.js";
+import { MemoKey } from "../memo.js";
 import { canonicalOfPlatform } from "./support-arch-names.js";
 import { instructionText, scriptsOf, TARGET_ARGS } from "./support-scripts.js";
 import { commandName } from "../../shell/script.js";
@@ -21,15 +21,7 @@ export interface StageLink {
 
 const ARCHY_VARIABLE = /\$\{?[A-Za-z_]*(?:ARCH|PLATFORM|TARGET|TRIPLE|VARIANT|RID)[A-Za-z0-9_]*/i;
 
-const LINKS = new MemoTable<TargetView, readonly StageLink[]>("stage links");
-
-/** Links between the stages compiled for one target (computed once per target). */
-function stageLinks(context: LintContext, target: TargetView): readonly StageLink[] {
-  const links = context.memo.table(LINKS);
-  let found = links.get(target);
-  if (found === undefined) links.set(target, (found = computeLinks(target)));
-  return found;
-}
+const LINKS = new MemoKey<readonly StageLink[], TargetView>();
 
 function computeLinks(target: TargetView): StageLink[] {
   const compiled = target.compiled;
@@ -74,7 +66,8 @@ function computeLinks(target: TargetView): StageLink[] {
 export function targetConsumers(context: LintContext, target: TargetView, producer: number, aware: ReadonlySet<number> = new Set()): { readonly stage: CompiledStage; readonly selective: boolean }[] {
   const compiled = target.compiled;
   if (compiled === null) return [];
-  const links = stageLinks(context, target);
+  // Links between the stages compiled for the target, computed once per target.
+  const links = context.memo.get(LINKS, target, computeLinks);
   const byIndex = new Map(compiled.stages.map((stage) => [stage.index, stage]));
   const running = new Set(target.steps.filter((step) => step.command.kind === "RUN").map((step) => step.definition.index));
   const found = new Map<number, { stage: CompiledStage; selective: boolean }>();
@@ -136,13 +129,10 @@ export function windowsOnLinux(target: TargetView, stageIndex: number): boolean 
  * too.
  */
 function targetAwareStages(context: LintContext, target: TargetView): ReadonlySet<number> {
-  const table = context.memo.table(AWARE);
-  let aware = table.get(target);
-  if (aware === undefined) table.set(target, (aware = computeTargetAware(context, target)));
-  return aware;
+  return context.memo.get(AWARE, target, () => computeTargetAware(context, target));
 }
 
-const AWARE = new MemoTable<TargetView, ReadonlySet<number>>("target-aware stages");
+const AWARE = new MemoKey<ReadonlySet<number>, TargetView>();
 
 function computeTargetAware(context: LintContext, target: TargetView): Set<number> {
   const aware = new Set<number>();
