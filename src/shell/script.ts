@@ -709,7 +709,6 @@ function matchParen(text: string, start: number, limit: number): number {
   return limit;
 }
 
-
 /** Characters that end an unquoted word: blanks, newlines and operator characters. */
 function isWordEnd(code: number): boolean {
   switch (code) {
@@ -732,10 +731,10 @@ function isWordEnd(code: number): boolean {
 
 /**
  * Characters an unquoted word reads as plain text, one after another: not a
- * word end, quote, escape, expansion, `%` (cmd's `%NAME%`) or glob character
- * (which makes the word a pattern, see addLiteral).
+ * word end, quote, escape, expansion or `%` (cmd's `%NAME%`). Glob
+ * characters are plain text here; globOf finds them in the word's parts.
  */
-function isPlain(code: number): boolean {
+function isPlainChar(code: number): boolean {
   if (isWordEnd(code)) return false;
   switch (code) {
     case 0x5c: // \
@@ -744,9 +743,6 @@ function isPlain(code: number): boolean {
     case 0x24: // $
     case 0x60: // `
     case 0x25: // %
-    case 0x2a: // *
-    case 0x3f: // ?
-    case 0x5b: // [
       return false;
     default:
       return true;
@@ -848,14 +844,13 @@ class WordReader {
           continue;
         }
       }
-      // A run of characters with no meaning of their own is one literal piece
-      // (a glob character or a `%` stays on its own, as addLiteral needs).
+      // A run of characters with no meaning of their own is one literal piece.
       // (Locals, not fields, in the scanning loops: they run once per character.)
       const runStart = this.pos;
       let end = runStart + 1;
-      if (isPlain(text.charCodeAt(runStart))) {
+      if (isPlainChar(text.charCodeAt(runStart))) {
         const limit = this.limit;
-        while (end < limit && isPlain(text.charCodeAt(end))) end++;
+        while (end < limit && isPlainChar(text.charCodeAt(end))) end++;
       }
       this.pos = end;
       this.addLiteral(text.slice(runStart, end), false, runStart, end);
