@@ -162,6 +162,10 @@ function targetView(input: LintInput, platform: Platform, memo: LintMemo): Targe
   return { platform, instructions: compiled.setup.instructions, compiled, error: null, steps };
 }
 
+type CompiledView = TargetView & { readonly compiled: CompiledTargetStages };
+
+const isCompiled = (view: TargetView): view is CompiledView => view.compiled !== null;
+
 /**
  * Whether the targets of one operating system compile this file alike:
  * nothing in it tells them apart (no IFARCH or TAGARCH, no TARGET* variable,
@@ -181,7 +185,8 @@ function targetBlind(input: LintInput): boolean {
  * target of the same operating system: the stages that ran as that target
  * (and the stages built on them) run as `platform`, and so do their RUN steps.
  */
-function retarget(view: TargetView, compiled: CompiledTargetStages, platform: Platform): TargetView {
+function retarget(view: CompiledView, platform: Platform): TargetView {
+  const compiled = view.compiled;
   const stages = new Map<number, CompiledStage>();
   for (const stage of compiled.stages) {
     // Stages come in index order, so a base stage is moved before the stages built on it.
@@ -212,12 +217,13 @@ export function analyze(input: LintInput, report: (report: Report) => void): Lin
   const memo = new LintMemo();
   const platforms = uniqueSorted(input.platforms);
   const blind = targetBlind(input);
-  const compiledFor = new Map<string, { view: TargetView; compiled: CompiledTargetStages }>();
+  // For a target-blind file: the view compiled for each operating system.
+  const compiledFor = new Map<string, CompiledView>();
   const targets = platforms.map((platform) => {
     const same = blind ? compiledFor.get(platform.os) : undefined;
-    if (same !== undefined) return retarget(same.view, same.compiled, platform);
+    if (same !== undefined) return retarget(same, platform);
     const view = targetView(input, platform, memo);
-    if (blind && view.compiled !== null) compiledFor.set(platform.os, { view, compiled: view.compiled });
+    if (blind && isCompiled(view)) compiledFor.set(platform.os, view);
     return view;
   });
   const instructions = instructionsOf(input.dockerfile.body);

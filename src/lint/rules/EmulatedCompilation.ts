@@ -29,7 +29,7 @@ export const EmulatedCompilation: Rule = {
   experimental: false,
   description: "A compiler step runs under emulation for a requested platform although its toolchain can cross-compile from $BUILDPLATFORM.",
   check(context: LintContext): void {
-    // The plan only judges targets that all compile; so does this rule.
+    // A file that does not compile for every target gets its compile error, not toolchain advice.
     if (context.targets.some((target) => target.compiled === null)) return;
     const workers = workersFor(context.buildPlatform, context.workers);
     // A stage's steps all run alike: place each stage once.
